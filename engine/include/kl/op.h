@@ -1,0 +1,73 @@
+#pragma once
+#include <memory>
+#include <vector>
+
+#include "kl/tensor.h"
+
+namespace kl {
+
+// Every primitive has one OpKind; the kernel table is indexed by it.
+enum class OpKind : uint8_t {
+  unary, binary, where, cast, reduce, arg_reduce, matmul, copy,
+  reshape, transpose, slice, broadcast_to,
+  concatenate, pad, take, scatter, take_along_axis, scatter_along_axis,
+  cumulative, sort, softmax, log_softmax,
+  arange, full, random,
+  cholesky, triangular_solve, lu, qr, svd, eigh,
+  count_
+};
+constexpr int kNumOpKinds = int(OpKind::count_);
+const char* op_kind_name(OpKind kind);
+
+struct TensorSpec {
+  Shape shape;
+  DType dtype;
+};
+
+using Tensors = std::vector<Tensor>;
+
+// The base of every primitive. `infer` needs no data (so meta tensors and a future compiled
+// step can use it); `vjp` is written with engine ops so gradients run on any device and nest.
+class Op {
+ public:
+  virtual ~Op() = default;
+  virtual OpKind kind() const = 0;
+  virtual const char* name() const = 0;
+  virtual std::vector<TensorSpec> infer(const Tensors& inputs) const = 0;
+  // Cotangents for each input; an undefined Tensor means "zero". `outputs` are only defined
+  // when needs_outputs() is true.
+  virtual Tensors vjp(const Tensors& inputs, const Tensors& outputs,
+                      const Tensors& cotangents) const;
+  virtual bool differentiable() const { return true; }
+  virtual bool needs_outputs() const { return false; }
+  // View ops alias their input's storage instead of running a kernel.
+  virtual bool is_view() const { return false; }
+  virtual Tensors make_view(const Tensors& inputs) const { return {}; }
+  // Ops that take no tensor inputs (creation, random) say where their output lives.
+  virtual Device output_device(const Tensors& inputs) const;
+};
+
+using OpPtr = std::shared_ptr<const Op>;
+using Kernel = void (*)(const Op& op, const Tensors& inputs, Tensors& outputs);
+
+void register_kernel(OpKind kind, DeviceKind device, Kernel kernel);
+Kernel find_kernel(OpKind kind, DeviceKind device);  // nullptr when missing
+
+// infer -> allocate on the inputs' device -> run the kernel (skipped on meta) -> record a grad
+// node when a tape is recording and an input requires grad.
+Tensors dispatch(const OpPtr& op, const Tensors& inputs);
+Tensor dispatch1(const OpPtr& op, const Tensors& inputs);
+
+template <class OpT, class... Args>
+Tensor call1(const Tensors& inputs, Args&&... args) {
+  return dispatch1(std::make_shared<const OpT>(std::forward<Args>(args)...), inputs);
+}
+template <class OpT, class... Args>
+Tensors call(const Tensors& inputs, Args&&... args) {
+  return dispatch(std::make_shared<const OpT>(std::forward<Args>(args)...), inputs);
+}
+
+// Initialises the kernel table once (CPU always; CUDA when built).
+void init_engine();
+
+}  // namespace kl

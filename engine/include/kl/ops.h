@@ -1,0 +1,56 @@
+#pragma once
+// Front ends of the primitives: validate arguments, build the op, dispatch.
+#include <vector>
+
+#include "kl/primitives.h"
+
+namespace kl {
+
+Tensor unary(UnaryKind k, const Tensor& x);
+Tensor binary(BinaryKind k, const Tensor& a, const Tensor& b);
+Tensor add(const Tensor& a, const Tensor& b);
+Tensor subtract(const Tensor& a, const Tensor& b);
+Tensor multiply(const Tensor& a, const Tensor& b);
+Tensor divide(const Tensor& a, const Tensor& b);
+Tensor negative(const Tensor& x);
+Tensor where(const Tensor& cond, const Tensor& x, const Tensor& y);
+Tensor cast(const Tensor& x, DType dtype);
+Tensor copy(const Tensor& x);
+Tensor contiguous(const Tensor& x);  // x itself when already contiguous
+
+Tensor reduce(ReduceKind k, const Tensor& x, const std::vector<int64_t>& axes, bool keepdims);
+Tensor sum(const Tensor& x, const std::vector<int64_t>& axes, bool keepdims);
+Tensor arg_reduce(const Tensor& x, bool is_max, int64_t axis, bool keepdims);
+
+Tensor matmul(const Tensor& a, const Tensor& b);
+
+Tensor reshape(const Tensor& x, const Shape& shape);  // one -1 allowed
+Tensor transpose(const Tensor& x, const std::vector<int64_t>& perm);
+Tensor swap_last_axes(const Tensor& x);
+Tensor slice(const Tensor& x, const Shape& starts, const Shape& stops, const Shape& steps);
+Tensor broadcast_to(const Tensor& x, const Shape& shape);
+Tensor concatenate(const Tensors& xs, int64_t axis);
+Tensor pad(const Tensor& x, const Shape& before, const Shape& after, double value);
+Tensor take(const Tensor& x, const Tensor& indices, int64_t axis);
+Tensor scatter(const Tensor& base, const Tensor& indices, const Tensor& updates, int64_t axis,
+               ScatterMode mode);
+Tensor take_along_axis(const Tensor& x, const Tensor& indices, int64_t axis);
+Tensor scatter_along_axis(const Tensor& base, const Tensor& indices, const Tensor& updates,
+                          int64_t axis, ScatterMode mode);
+Tensor cumulative(CumulativeKind k, const Tensor& x, int64_t axis, bool reverse);
+Tensors sort(const Tensor& x, int64_t axis, bool descending);
+Tensor softmax(const Tensor& x, int64_t axis);
+Tensor log_softmax(const Tensor& x, int64_t axis);
+
+Tensor arange(double start, double step, int64_t n, DType dtype, const Device& device = {});
+Tensor full(const Shape& shape, double value, DType dtype, const Device& device = {});
+Tensor zeros_like(const Tensor& x);
+Tensor ones_like(const Tensor& x);
+Tensor scalar_like(double value, const Tensor& x);  // 0-d, same dtype and device as x
+Tensor random(RandomKind k, const Shape& shape, DType dtype, uint64_t seed, uint64_t counter,
+              const Device& device = {});
+
+// In-place updates for Variables and optimizers: dst keeps its storage (no reallocation).
+void assign(const Tensor& dst, const Tensor& src);
+
+}  // namespace kl

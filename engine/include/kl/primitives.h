@@ -1,0 +1,402 @@
+#pragma once
+// The primitive op classes. Kernels read their parameters; front ends in ops.h build them.
+#include <string>
+#include <vector>
+
+#include "kl/op.h"
+
+namespace kl {
+
+enum class UnaryKind : uint8_t {
+  negative, abs, sign, exp, expm1, log, log1p, sqrt, rsqrt, square, reciprocal,
+  sin, cos, tan, arcsin, arccos, arctan, sinh, cosh, tanh, arcsinh, arccosh, arctanh,
+  erf, erfinv, floor, ceil, round, sigmoid, relu, softplus, lgamma, digamma,
+  logical_not, isnan, isinf, isfinite, bitwise_invert,
+  count_
+};
+const char* unary_name(UnaryKind k);
+
+enum class BinaryKind : uint8_t {
+  add, subtract, multiply, divide, power, maximum, minimum, floor_divide, mod, arctan2,
+  equal, not_equal, less, less_equal, greater, greater_equal,
+  logical_and, logical_or, logical_xor, bitwise_and, bitwise_or, bitwise_xor,
+  left_shift, right_shift,
+  count_
+};
+const char* binary_name(BinaryKind k);
+bool binary_is_comparison(BinaryKind k);  // comparisons and logical ops give bool
+
+class UnaryOp : public Op {
+ public:
+  explicit UnaryOp(UnaryKind k) : k_(k) {}
+  OpKind kind() const override { return OpKind::unary; }
+  const char* name() const override { return unary_name(k_); }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+  bool differentiable() const override;
+  bool needs_outputs() const override;
+  UnaryKind unary_kind() const { return k_; }
+
+ private:
+  UnaryKind k_;
+};
+
+class BinaryOp : public Op {
+ public:
+  explicit BinaryOp(BinaryKind k) : k_(k) {}
+  OpKind kind() const override { return OpKind::binary; }
+  const char* name() const override { return binary_name(k_); }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+  bool differentiable() const override;
+  bool needs_outputs() const override { return k_ == BinaryKind::power; }
+  BinaryKind binary_kind() const { return k_; }
+
+ private:
+  BinaryKind k_;
+};
+
+// where(cond, x, y); inputs broadcast together.
+class WhereOp : public Op {
+ public:
+  OpKind kind() const override { return OpKind::where; }
+  const char* name() const override { return "where"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+};
+
+class CastOp : public Op {
+ public:
+  explicit CastOp(DType to) : to_(to) {}
+  OpKind kind() const override { return OpKind::cast; }
+  const char* name() const override { return "cast"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+  DType to() const { return to_; }
+
+ private:
+  DType to_;
+};
+
+// Materialises any view as a fresh contiguous tensor.
+class CopyOp : public Op {
+ public:
+  OpKind kind() const override { return OpKind::copy; }
+  const char* name() const override { return "copy"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+};
+
+enum class ReduceKind : uint8_t { sum, prod, max, min, any, all };
+
+class ReduceOp : public Op {
+ public:
+  ReduceOp(ReduceKind k, std::vector<int> axes, bool keepdims)
+      : k_(k), axes_(std::move(axes)), keepdims_(keepdims) {}
+  OpKind kind() const override { return OpKind::reduce; }
+  const char* name() const override;
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+  bool differentiable() const override { return k_ != ReduceKind::any && k_ != ReduceKind::all; }
+  bool needs_outputs() const override { return k_ == ReduceKind::max || k_ == ReduceKind::min || k_ == ReduceKind::prod; }
+  ReduceKind reduce_kind() const { return k_; }
+  const std::vector<int>& axes() const { return axes_; }  // normalised, sorted
+  bool keepdims() const { return keepdims_; }
+
+ private:
+  ReduceKind k_;
+  std::vector<int> axes_;
+  bool keepdims_;
+};
+
+class ArgReduceOp : public Op {
+ public:
+  ArgReduceOp(bool is_max, int axis, bool keepdims) : is_max_(is_max), axis_(axis), keepdims_(keepdims) {}
+  OpKind kind() const override { return OpKind::arg_reduce; }
+  const char* name() const override { return is_max_ ? "argmax" : "argmin"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  bool differentiable() const override { return false; }
+  bool is_max() const { return is_max_; }
+  int axis() const { return axis_; }
+
+ private:
+  bool is_max_;
+  int axis_;
+  bool keepdims_;
+};
+
+// Batched matmul on rank >= 2 operands with broadcast batch dimensions.
+class MatmulOp : public Op {
+ public:
+  OpKind kind() const override { return OpKind::matmul; }
+  const char* name() const override { return "matmul"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+};
+
+class ReshapeOp : public Op {
+ public:
+  explicit ReshapeOp(Shape shape) : shape_(std::move(shape)) {}
+  OpKind kind() const override { return OpKind::reshape; }
+  const char* name() const override { return "reshape"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+  bool is_view() const override { return true; }
+  Tensors make_view(const Tensors& in) const override;
+
+ private:
+  Shape shape_;
+};
+
+class TransposeOp : public Op {
+ public:
+  explicit TransposeOp(std::vector<int> perm) : perm_(std::move(perm)) {}
+  OpKind kind() const override { return OpKind::transpose; }
+  const char* name() const override { return "transpose"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+  bool is_view() const override { return true; }
+  Tensors make_view(const Tensors& in) const override;
+
+ private:
+  std::vector<int> perm_;
+};
+
+// Basic strided slice: per axis start, stop, step (already clamped by the front end).
+class SliceOp : public Op {
+ public:
+  SliceOp(Shape starts, Shape stops, Shape steps)
+      : starts_(std::move(starts)), stops_(std::move(stops)), steps_(std::move(steps)) {}
+  OpKind kind() const override { return OpKind::slice; }
+  const char* name() const override { return "slice"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+  bool is_view() const override { return true; }
+  Tensors make_view(const Tensors& in) const override;
+
+ private:
+  Shape starts_, stops_, steps_;
+};
+
+class BroadcastToOp : public Op {
+ public:
+  explicit BroadcastToOp(Shape shape) : shape_(std::move(shape)) {}
+  OpKind kind() const override { return OpKind::broadcast_to; }
+  const char* name() const override { return "broadcast_to"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+  bool is_view() const override { return true; }
+  Tensors make_view(const Tensors& in) const override;
+
+ private:
+  Shape shape_;
+};
+
+class ConcatenateOp : public Op {
+ public:
+  explicit ConcatenateOp(int axis) : axis_(axis) {}
+  OpKind kind() const override { return OpKind::concatenate; }
+  const char* name() const override { return "concatenate"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+  int axis() const { return axis_; }
+
+ private:
+  int axis_;
+};
+
+// Constant padding: (before, after) per axis.
+class PadOp : public Op {
+ public:
+  PadOp(Shape before, Shape after, double value)
+      : before_(std::move(before)), after_(std::move(after)), value_(value) {}
+  OpKind kind() const override { return OpKind::pad; }
+  const char* name() const override { return "pad"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+  const Shape& before() const { return before_; }
+  double value() const { return value_; }
+
+ private:
+  Shape before_, after_;
+  double value_;
+};
+
+// take(x, indices, axis): x.shape[:axis] + indices.shape + x.shape[axis+1:]. Negative indices
+// wrap; out-of-range indices raise IndexError.
+class TakeOp : public Op {
+ public:
+  explicit TakeOp(int axis) : axis_(axis) {}
+  OpKind kind() const override { return OpKind::take; }
+  const char* name() const override { return "take"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+  int axis() const { return axis_; }
+
+ private:
+  int axis_;
+};
+
+enum class ScatterMode : uint8_t { add, update, max, min };
+
+// The inverse of take: out = base; out[..., indices[j], ...] (op)= updates[..., j, ...].
+class ScatterOp : public Op {
+ public:
+  ScatterOp(int axis, ScatterMode mode) : axis_(axis), mode_(mode) {}
+  OpKind kind() const override { return OpKind::scatter; }
+  const char* name() const override { return "scatter"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+  int axis() const { return axis_; }
+  ScatterMode mode() const { return mode_; }
+
+ private:
+  int axis_;
+  ScatterMode mode_;
+};
+
+class TakeAlongAxisOp : public Op {
+ public:
+  explicit TakeAlongAxisOp(int axis) : axis_(axis) {}
+  OpKind kind() const override { return OpKind::take_along_axis; }
+  const char* name() const override { return "take_along_axis"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+  int axis() const { return axis_; }
+
+ private:
+  int axis_;
+};
+
+// out = base; out[idx along axis] (op)= updates, with indices shaped like updates.
+class ScatterAlongAxisOp : public Op {
+ public:
+  ScatterAlongAxisOp(int axis, ScatterMode mode) : axis_(axis), mode_(mode) {}
+  OpKind kind() const override { return OpKind::scatter_along_axis; }
+  const char* name() const override { return "scatter_along_axis"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+  int axis() const { return axis_; }
+  ScatterMode mode() const { return mode_; }
+
+ private:
+  int axis_;
+  ScatterMode mode_;
+};
+
+enum class CumulativeKind : uint8_t { sum, prod, max, min };
+
+class CumulativeOp : public Op {
+ public:
+  CumulativeOp(CumulativeKind k, int axis, bool reverse) : k_(k), axis_(axis), reverse_(reverse) {}
+  OpKind kind() const override { return OpKind::cumulative; }
+  const char* name() const override;
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+  bool needs_outputs() const override { return k_ != CumulativeKind::sum; }
+  CumulativeKind cumulative_kind() const { return k_; }
+  int axis() const { return axis_; }
+  bool reverse() const { return reverse_; }
+
+ private:
+  CumulativeKind k_;
+  int axis_;
+  bool reverse_;
+};
+
+// Stable sort along an axis: outputs (values, int32 indices). NaNs sort last.
+class SortOp : public Op {
+ public:
+  SortOp(int axis, bool descending) : axis_(axis), descending_(descending) {}
+  OpKind kind() const override { return OpKind::sort; }
+  const char* name() const override { return "sort"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+  bool needs_outputs() const override { return true; }
+  int axis() const { return axis_; }
+  bool descending() const { return descending_; }
+
+ private:
+  int axis_;
+  bool descending_;
+};
+
+class SoftmaxOp : public Op {
+ public:
+  SoftmaxOp(int axis, bool log) : axis_(axis), log_(log) {}
+  OpKind kind() const override { return log_ ? OpKind::log_softmax : OpKind::softmax; }
+  const char* name() const override { return log_ ? "log_softmax" : "softmax"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+  bool needs_outputs() const override { return true; }
+  int axis() const { return axis_; }
+
+ private:
+  int axis_;
+  bool log_;
+};
+
+// Creation ops take no inputs.
+class ArangeOp : public Op {
+ public:
+  ArangeOp(double start, double step, int64_t n, DType dt, Device dev)
+      : start_(start), step_(step), n_(n), dtype_(dt), device_(dev) {}
+  OpKind kind() const override { return OpKind::arange; }
+  const char* name() const override { return "arange"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  bool differentiable() const override { return false; }
+  Device output_device(const Tensors&) const override { return device_; }
+  double start() const { return start_; }
+  double step() const { return step_; }
+
+ private:
+  double start_, step_;
+  int64_t n_;
+  DType dtype_;
+  Device device_;
+};
+
+class FullOp : public Op {
+ public:
+  FullOp(Shape shape, double value, DType dt, Device dev)
+      : shape_(std::move(shape)), value_(value), dtype_(dt), device_(dev) {}
+  OpKind kind() const override { return OpKind::full; }
+  const char* name() const override { return "full"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  bool differentiable() const override { return false; }
+  Device output_device(const Tensors&) const override { return device_; }
+  double value() const { return value_; }
+
+ private:
+  Shape shape_;
+  double value_;
+  DType dtype_;
+  Device device_;
+};
+
+enum class RandomKind : uint8_t { uniform, normal, bits };
+
+// Philox4x32-10 keyed by `seed`, counter block starting at `counter`: element i uses counter
+// (counter + i / 4) and lane i % 4, so results never depend on threads or device.
+class RandomOp : public Op {
+ public:
+  RandomOp(RandomKind k, Shape shape, DType dt, uint64_t seed, uint64_t counter, Device dev)
+      : k_(k), shape_(std::move(shape)), dtype_(dt), seed_(seed), counter_(counter), device_(dev) {}
+  OpKind kind() const override { return OpKind::random; }
+  const char* name() const override { return "random"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  bool differentiable() const override { return false; }
+  Device output_device(const Tensors&) const override { return device_; }
+  RandomKind random_kind() const { return k_; }
+  uint64_t seed() const { return seed_; }
+  uint64_t counter() const { return counter_; }
+
+ private:
+  RandomKind k_;
+  Shape shape_;
+  DType dtype_;
+  uint64_t seed_, counter_;
+  Device device_;
+};
+
+}  // namespace kl

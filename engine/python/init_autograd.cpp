@@ -1,0 +1,14 @@
+#include "bindings.h"
+
+namespace kl::python {
+
+void init_autograd(nb::module_& m) {
+  m.def("grad", &grad, "outputs"_a, "wrt"_a, "cotangents"_a, nb::call_guard<nb::gil_scoped_release>());
+  m.def("push_recording", &push_recording);
+  m.def("pop_recording", &pop_recording);
+  m.def("is_recording", &is_recording);
+  m.def("enter_no_grad", &enter_no_grad);
+  m.def("exit_no_grad", &exit_no_grad, "token"_a);
+}
+
+}  // namespace kl::python

@@ -1,0 +1,115 @@
+// One binding per primitive front end. Scalars arrive as weakly typed 0-d tensors.
+#include <nanobind/stl/optional.h>
+#include <nanobind/stl/pair.h>
+
+#include "bindings.h"
+
+namespace kl::python {
+namespace {
+
+using Release = nb::call_guard<nb::gil_scoped_release>;
+
+DType dt(const std::string& name) { return dtype_from_name(name); }
+
+ScatterMode scatter_mode(const std::string& mode) {
+  if (mode == "add") return ScatterMode::add;
+  if (mode == "update") return ScatterMode::update;
+  if (mode == "max") return ScatterMode::max;
+  if (mode == "min") return ScatterMode::min;
+  throw std::invalid_argument("[scatter] mode must be 'add', 'update', 'max' or 'min', received '" + mode + "'");
+}
+
+template <class Enum, size_t N>
+Enum enum_from_name(const std::string& name, const char* (&names)[N], const char* what) {
+  for (size_t i = 0; i < N; ++i)
+    if (name == names[i]) return Enum(i);
+  throw std::invalid_argument(std::string("unknown ") + what + " '" + name + "'");
+}
+
+const char* kReduceNames[] = {"sum", "prod", "max", "min", "any", "all"};
+const char* kCumulativeNames[] = {"sum", "prod", "max", "min"};
+const char* kRandomNames[] = {"uniform", "normal", "bits"};
+
+std::vector<int64_t> axes_or_all(const std::optional<std::vector<int64_t>>& axes) {
+  return axes ? *axes : std::vector<int64_t>{};
+}
+
+}  // namespace
+
+void init_ops(nb::module_& m) {
+  for (int i = 0; i < int(UnaryKind::count_); ++i) {
+    UnaryKind k = UnaryKind(i);
+    m.def(unary_name(k), [k](const Operand& x) { return unary(k, to_tensor(x)); }, "x"_a, Release());
+  }
+  for (int i = 0; i < int(BinaryKind::count_); ++i) {
+    BinaryKind k = BinaryKind(i);
+    m.def(binary_name(k),
+          [k](const Operand& a, const Operand& b) { return binary(k, to_tensor(a), to_tensor(b)); },
+          "a"_a, "b"_a, Release());
+  }
+  m.def("where", [](const Operand& c, const Operand& x, const Operand& y) {
+    return where(to_tensor(c), to_tensor(x), to_tensor(y));
+  }, "condition"_a, "x"_a, "y"_a, Release());
+  m.def("cast", [](const Tensor& x, const std::string& dtype) { return cast(x, dt(dtype)); },
+        "x"_a, "dtype"_a, Release());
+  m.def("copy", &copy, "x"_a, Release());
+  m.def("reduce", [](const std::string& kind, const Tensor& x,
+                     const std::optional<std::vector<int64_t>>& axes, bool keepdims) {
+    // An explicit empty axis list reduces nothing (NumPy semantics): return x unchanged in value.
+    if (axes && axes->empty()) return kind == "any" || kind == "all" ? cast(x, DType::bool_) : copy(x);
+    return reduce(enum_from_name<ReduceKind>(kind, kReduceNames, "reduction"), x, axes_or_all(axes), keepdims);
+  }, "kind"_a, "x"_a, "axes"_a = nb::none(), "keepdims"_a = false, Release());
+  m.def("arg_reduce", &arg_reduce, "x"_a, "is_max"_a, "axis"_a, "keepdims"_a = false, Release());
+  m.def("matmul", &matmul, "a"_a, "b"_a, Release());
+  m.def("reshape", &reshape, "x"_a, "shape"_a, Release());
+  m.def("transpose", &transpose, "x"_a, "perm"_a, Release());
+  m.def("slice", &slice, "x"_a, "starts"_a, "stops"_a, "steps"_a, Release());
+  m.def("broadcast_to", &broadcast_to, "x"_a, "shape"_a, Release());
+  m.def("concatenate", &concatenate, "xs"_a, "axis"_a, Release());
+  m.def("pad", &pad, "x"_a, "before"_a, "after"_a, "value"_a = 0.0, Release());
+  m.def("take", &take, "x"_a, "indices"_a, "axis"_a, Release());
+  m.def("scatter", [](const Tensor& base, const Tensor& idx, const Tensor& upd, int64_t axis,
+                      const std::string& mode) { return scatter(base, idx, upd, axis, scatter_mode(mode)); },
+        "base"_a, "indices"_a, "updates"_a, "axis"_a, "mode"_a = "add", Release());
+  m.def("take_along_axis", &take_along_axis, "x"_a, "indices"_a, "axis"_a, Release());
+  m.def("scatter_along_axis", [](const Tensor& base, const Tensor& idx, const Tensor& upd,
+                                 int64_t axis, const std::string& mode) {
+    return scatter_along_axis(base, idx, upd, axis, scatter_mode(mode));
+  }, "base"_a, "indices"_a, "updates"_a, "axis"_a, "mode"_a = "add", Release());
+  m.def("cumulative", [](const std::string& kind, const Tensor& x, int64_t axis, bool reverse) {
+    return cumulative(enum_from_name<CumulativeKind>(kind, kCumulativeNames, "scan"), x, axis, reverse);
+  }, "kind"_a, "x"_a, "axis"_a, "reverse"_a = false, Release());
+  m.def("sort", &sort, "x"_a, "axis"_a = -1, "descending"_a = false, Release());
+  m.def("softmax", &softmax, "x"_a, "axis"_a = -1, Release());
+  m.def("log_softmax", &log_softmax, "x"_a, "axis"_a = -1, Release());
+  m.def("arange", [](double start, double step, int64_t n, const std::string& dtype,
+                     const std::string& device) {
+    return arange(start, step, n, dt(dtype), device_from_name(device));
+  }, "start"_a, "step"_a, "n"_a, "dtype"_a, "device"_a = "cpu", Release());
+  m.def("full", [](const Shape& shape, double value, const std::string& dtype, const std::string& device) {
+    return full(shape, value, dt(dtype), device_from_name(device));
+  }, "shape"_a, "value"_a, "dtype"_a, "device"_a = "cpu", Release());
+  m.def("random", [](const std::string& kind, const Shape& shape, const std::string& dtype,
+                     uint64_t seed, uint64_t counter, const std::string& device) {
+    return random(enum_from_name<RandomKind>(kind, kRandomNames, "distribution"), shape, dt(dtype),
+                  seed, counter, device_from_name(device));
+  }, "kind"_a, "shape"_a, "dtype"_a, "seed"_a, "counter"_a, "device"_a = "cpu", Release());
+  m.def("assign", &assign, "dst"_a, "src"_a, Release());
+  m.def("empty", [](const Shape& shape, const std::string& dtype, const std::string& device) {
+    return empty(shape, dt(dtype), device_from_name(device));
+  }, "shape"_a, "dtype"_a, "device"_a = "cpu");
+  m.def("result_dtype", [](const Tensor& a, const Tensor& b) {
+    return std::string(dtype_name(result_dtype(a.dtype(), a.weak(), b.dtype(), b.weak())));
+  });
+  m.def("promote_types", [](const std::string& a, const std::string& b) {
+    return std::string(dtype_name(promote_types(dt(a), dt(b))));
+  });
+  m.def("op_kinds", [] {
+    std::vector<std::pair<std::string, bool>> out;
+    for (int i = 0; i < kNumOpKinds; ++i)
+      out.emplace_back(op_kind_name(OpKind(i)), find_kernel(OpKind(i), DeviceKind::cpu) != nullptr);
+    return out;
+  });
+}
+
+}  // namespace kl::python

@@ -1,0 +1,187 @@
+// CPU kernels: take / scatter along an axis, their *_along_axis forms, and sort.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "cpu/kernels.h"
+#include "cpu/strided.h"
+
+namespace kl::cpu {
+namespace {
+
+// Reads indices as int64 with negative wrap-around and a bounds check naming the op.
+std::vector<int64_t> read_indices(const Tensor& idx_in, int64_t dim, const char* op) {
+  Tensor idx = contiguous_input(idx_in);
+  std::vector<int64_t> out(idx.size());
+  visit_dtype(idx.dtype(), op, kInts, [&](auto tag) {
+    using I = typename decltype(tag)::type;
+    const I* p = idx.data<I>();
+    for (int64_t i = 0; i < idx.size(); ++i) {
+      int64_t v = int64_t(p[i]);
+      if (v < -dim || v >= dim)
+        throw std::out_of_range(error_message("[", op, "] index ", v,
+                                              " is out of bounds for axis with size ", dim));
+      out[i] = v < 0 ? v + dim : v;
+    }
+  });
+  return out;
+}
+
+int64_t prod(const Shape& s, int from, int to) {
+  int64_t n = 1;
+  for (int i = from; i < to; ++i) n *= s[i];
+  return n;
+}
+
+template <class T>
+T combine(ScatterMode mode, T old, T v) {
+  using C = compute_t<T>;
+  switch (mode) {
+    case ScatterMode::add: return T(C(old) + C(v));
+    case ScatterMode::update: return v;
+    case ScatterMode::max: return C(v) > C(old) ? v : old;
+    case ScatterMode::min: return C(v) < C(old) ? v : old;
+  }
+  return v;
+}
+
+// x viewed as [A, D, B]; out as [A, J, B] with out[a, j, b] = x[a, idx[j], b].
+void take_kernel(const Op& op, const Tensors& in, Tensors& out) {
+  int axis = static_cast<const TakeOp&>(op).axis();
+  Tensor x = contiguous_input(in[0]);
+  int64_t D = x.dim(axis), A = prod(x.shape(), 0, axis), B = prod(x.shape(), axis + 1, x.ndim());
+  auto idx = read_indices(in[1], D, "take");
+  int64_t J = int64_t(idx.size());
+  size_t item = itemsize(x.dtype());
+  const char* px = static_cast<const char*>(x.raw_data());
+  char* po = static_cast<char*>(out[0].raw_data());
+  int64_t rows_per_task = std::max<int64_t>(1, kGrain / std::max<int64_t>(B, 1));
+  parallel_range(A * J, rows_per_task, [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      int64_t a = r / J, j = r % J;
+      std::memcpy(po + r * B * item, px + (a * D + idx[j]) * B * item, B * item);
+    }
+  });
+}
+
+// out = base; out[a, idx[j], b] (op)= upd[a, j, b]. Sequential over j keeps duplicate indices
+// deterministic.
+void scatter_kernel(const Op& op, const Tensors& in, Tensors& out) {
+  const auto& sop = static_cast<const ScatterOp&>(op);
+  int axis = sop.axis();
+  const Tensor& o = out[0];
+  Kernel copy = find_kernel(OpKind::copy, DeviceKind::cpu);
+  Tensors outs{o};
+  copy(CopyOp(), {in[0]}, outs);
+  Tensor upd = contiguous_input(in[2]);
+  int64_t D = o.dim(axis), A = prod(o.shape(), 0, axis), B = prod(o.shape(), axis + 1, o.ndim());
+  auto idx = read_indices(in[1], D, "scatter");
+  int64_t J = int64_t(idx.size());
+  visit_dtype(o.dtype(), "scatter", kAll, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T* pu = upd.data<T>();
+    T* po = o.data<T>();
+    ScatterMode mode = sop.mode();
+    parallel_range(A, 1, [&](int64_t a0, int64_t a1) {
+      for (int64_t a = a0; a < a1; ++a)
+        for (int64_t j = 0; j < J; ++j) {
+          T* dst = po + (a * D + idx[j]) * B;
+          const T* src = pu + (a * J + j) * B;
+          for (int64_t b = 0; b < B; ++b) dst[b] = combine(mode, dst[b], src[b]);
+        }
+    });
+  });
+}
+
+void take_along_axis_kernel(const Op& op, const Tensors& in, Tensors& out) {
+  int axis = static_cast<const TakeAlongAxisOp&>(op).axis();
+  Tensor x = contiguous_input(in[0]);
+  const Tensor& o = out[0];
+  int64_t D = x.dim(axis), J = o.dim(axis), A = prod(o.shape(), 0, axis),
+          B = prod(o.shape(), axis + 1, o.ndim());
+  auto idx = read_indices(in[1], D, "take_along_axis");
+  visit_dtype(x.dtype(), "take_along_axis", kAll, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T* px = x.data<T>();
+    T* po = o.data<T>();
+    for (int64_t a = 0; a < A; ++a)
+      for (int64_t j = 0; j < J; ++j)
+        for (int64_t b = 0; b < B; ++b) {
+          int64_t i = (a * J + j) * B + b;
+          po[i] = px[(a * D + idx[i]) * B + b];
+        }
+  });
+}
+
+void scatter_along_axis_kernel(const Op& op, const Tensors& in, Tensors& out) {
+  const auto& sop = static_cast<const ScatterAlongAxisOp&>(op);
+  int axis = sop.axis();
+  const Tensor& o = out[0];
+  Kernel copy = find_kernel(OpKind::copy, DeviceKind::cpu);
+  Tensors outs{o};
+  copy(CopyOp(), {in[0]}, outs);
+  Tensor upd = contiguous_input(in[2]);
+  int64_t D = o.dim(axis), J = upd.dim(axis), A = prod(upd.shape(), 0, axis),
+          B = prod(upd.shape(), axis + 1, upd.ndim());
+  auto idx = read_indices(in[1], D, "scatter_along_axis");
+  visit_dtype(o.dtype(), "scatter_along_axis", kAll, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T* pu = upd.data<T>();
+    T* po = o.data<T>();
+    ScatterMode mode = sop.mode();
+    for (int64_t a = 0; a < A; ++a)
+      for (int64_t j = 0; j < J; ++j)
+        for (int64_t b = 0; b < B; ++b) {
+          int64_t i = (a * J + j) * B + b;
+          T& dst = po[a * D * B + idx[i] * B + b];
+          dst = combine(mode, dst, pu[i]);
+        }
+  });
+}
+
+void sort_kernel(const Op& op, const Tensors& in, Tensors& out) {
+  const auto& sop = static_cast<const SortOp&>(op);
+  Tensor x = contiguous_input(in[0]);
+  int axis = sop.axis();
+  int64_t L = x.dim(axis), A = prod(x.shape(), 0, axis), B = prod(x.shape(), axis + 1, x.ndim());
+  bool desc = sop.descending();
+  visit_dtype(x.dtype(), "sort", kAll, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    using C = compute_t<T>;
+    const T* px = x.data<T>();
+    T* pv = out[0].data<T>();
+    int32_t* pi = out[1].data<int32_t>();
+    int64_t lines_per_task = std::max<int64_t>(1, kGrain / std::max<int64_t>(L, 1));
+    parallel_range(A * B, lines_per_task, [&](int64_t l0, int64_t l1) {
+      std::vector<int32_t> order(L);
+      for (int64_t l = l0; l < l1; ++l) {
+        int64_t base = (l / B) * L * B + l % B;
+        auto at = [&](int32_t i) { return C(px[base + i * B]); };
+        std::iota(order.begin(), order.end(), 0);
+        // NaN sorts last in both directions, like NumPy.
+        std::stable_sort(order.begin(), order.end(), [&](int32_t i, int32_t j) {
+          C a = at(i), b = at(j);
+          if (b != b) return a == a;
+          if (a != a) return false;
+          return desc ? a > b : a < b;
+        });
+        for (int64_t k = 0; k < L; ++k) {
+          pv[base + k * B] = px[base + order[k] * B];
+          pi[base + k * B] = order[k];
+        }
+      }
+    });
+  });
+}
+
+}  // namespace
+
+void register_indexing_kernels() {
+  register_kernel(OpKind::take, DeviceKind::cpu, take_kernel);
+  register_kernel(OpKind::scatter, DeviceKind::cpu, scatter_kernel);
+  register_kernel(OpKind::take_along_axis, DeviceKind::cpu, take_along_axis_kernel);
+  register_kernel(OpKind::scatter_along_axis, DeviceKind::cpu, scatter_along_axis_kernel);
+  register_kernel(OpKind::sort, DeviceKind::cpu, sort_kernel);
+}
+
+}  // namespace kl::cpu

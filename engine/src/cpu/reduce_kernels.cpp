@@ -1,0 +1,224 @@
+// CPU kernels: reductions, argmax/argmin and cumulative scans. Every reduction splits its work
+// at fixed element counts and combines partial results in a fixed order, so the result does not
+// depend on the number of threads.
+#include <cmath>
+#include <type_traits>
+
+#include "cpu/kernels.h"
+#include "cpu/simd/vector_loops.h"
+#include "cpu/strided.h"
+#include "kl/autograd.h"
+#include "kl/ops.h"
+
+namespace kl::cpu {
+namespace {
+
+constexpr int64_t kChunk = 16384;  // fixed partial-sum length: part of the numerical result
+
+template <class Acc>
+struct Reducer {
+  ReduceKind kind;
+  Acc identity() const {
+    switch (kind) {
+      case ReduceKind::sum: case ReduceKind::any: return Acc(0);
+      case ReduceKind::prod: case ReduceKind::all: return Acc(1);
+      case ReduceKind::max:
+        if constexpr (std::is_floating_point_v<Acc>) return -std::numeric_limits<Acc>::infinity();
+        else return std::numeric_limits<Acc>::lowest();
+      case ReduceKind::min:
+        if constexpr (std::is_floating_point_v<Acc>) return std::numeric_limits<Acc>::infinity();
+        else return std::numeric_limits<Acc>::max();
+    }
+    return Acc(0);
+  }
+  Acc operator()(Acc a, Acc b) const {
+    switch (kind) {
+      case ReduceKind::sum: return Acc(a + b);
+      case ReduceKind::prod: return Acc(a * b);
+      case ReduceKind::max: return (a > b || a != a) ? a : b;
+      case ReduceKind::min: return (a < b || a != a) ? a : b;
+      case ReduceKind::any: return Acc(a || b);
+      case ReduceKind::all: return Acc(a && b);
+    }
+    return a;
+  }
+};
+
+template <class T>
+const VectorLoopsFor<T>* loops_for() {
+  if constexpr (std::is_same_v<T, float>) return &vector_loops().f32;
+  else if constexpr (std::is_same_v<T, double>) return &vector_loops().f64;
+  else return nullptr;
+}
+
+// Reduces a contiguous run of n elements.
+template <class In, class Acc>
+Acc reduce_run(const In* x, int64_t n, const Reducer<Acc>& r) {
+  if constexpr (std::is_same_v<In, Acc>) {
+    if (auto* loops = loops_for<In>()) {
+      if (r.kind == ReduceKind::sum) return loops->sum(x, n);
+      if (r.kind == ReduceKind::max) return loops->max(x, n);
+    }
+  }
+  Acc acc = r.identity();
+  for (int64_t i = 0; i < n; ++i) acc = r(acc, Acc(compute_t<In>(x[i])));
+  return acc;
+}
+
+// Reduces a long contiguous row: fixed chunks in parallel, combined in order.
+template <class In, class Acc>
+Acc reduce_long_row(const In* x, int64_t n, const Reducer<Acc>& r) {
+  if (n <= kChunk) return reduce_run(x, n, r);
+  int64_t chunks = (n + kChunk - 1) / kChunk;
+  std::vector<Acc> partial(chunks);
+  parallel_for(chunks, [&](int64_t c) {
+    int64_t b = c * kChunk;
+    partial[c] = reduce_run(x + b, std::min(kChunk, n - b), r);
+  });
+  Acc acc = r.identity();
+  for (auto p : partial) acc = r(acc, p);
+  return acc;
+}
+
+// x viewed as [A, R, B] (contiguous), reduced over R into out[A, B].
+template <class In, class Out>
+void reduce_arb(const In* x, Out* out, int64_t A, int64_t R, int64_t B, ReduceKind kind) {
+  using Acc = std::conditional_t<std::is_same_v<Out, bool>, bool, compute_t<Out>>;
+  Reducer<Acc> r{kind};
+  if (B == 1) {
+    if (A == 1) {
+      out[0] = Out(reduce_long_row<In, Acc>(x, R, r));
+      return;
+    }
+    int64_t rows_per_task = std::max<int64_t>(1, kGrain / std::max<int64_t>(R, 1));
+    parallel_range(A, rows_per_task, [&](int64_t a0, int64_t a1) {
+      for (int64_t a = a0; a < a1; ++a) out[a] = Out(reduce_long_row<In, Acc>(x + a * R, R, r));
+    });
+    return;
+  }
+  // Column reduction: accumulate whole rows of B so the inner loop vectorises.
+  int64_t b_block = std::min<int64_t>(B, 1024);
+  int64_t b_tasks = (B + b_block - 1) / b_block;
+  parallel_for(A * b_tasks, [&](int64_t task) {
+    int64_t a = task / b_tasks, b0 = (task % b_tasks) * b_block, b1 = std::min(B, b0 + b_block);
+    Acc acc[1024];
+    for (int64_t j = b0; j < b1; ++j) acc[j - b0] = r.identity();
+    const In* base = x + a * R * B;
+    for (int64_t i = 0; i < R; ++i) {
+      const In* row = base + i * B;
+      for (int64_t j = b0; j < b1; ++j) acc[j - b0] = r(acc[j - b0], Acc(compute_t<In>(row[j])));
+    }
+    for (int64_t j = b0; j < b1; ++j) out[a * B + j] = Out(acc[j - b0]);
+  });
+}
+
+void reduce_kernel(const Op& op, const Tensors& in, Tensors& out) {
+  const auto& rop = static_cast<const ReduceOp&>(op);
+  Tensor x = in[0];
+  const auto& axes = rop.axes();
+  // Bring reduced axes together (kept axes first) when they are not already adjacent.
+  bool adjacent = axes.empty() || axes.back() - axes.front() + 1 == int(axes.size());
+  int first = axes.empty() ? x.ndim() : axes.front(), last = axes.empty() ? x.ndim() : axes.back() + 1;
+  if (!adjacent) {
+    std::vector<int64_t> perm;
+    for (int i = 0; i < x.ndim(); ++i)
+      if (!std::binary_search(axes.begin(), axes.end(), i)) perm.push_back(i);
+    for (int a : axes) perm.push_back(a);
+    NoGradGuard no_grad;
+    x = transpose(x, perm);
+    first = x.ndim() - int(axes.size());
+    last = x.ndim();
+  }
+  x = contiguous_input(x);
+  int64_t A = 1, R = 1, B = 1;
+  for (int i = 0; i < x.ndim(); ++i) (i < first ? A : i < last ? R : B) *= x.dim(i);
+  visit_dtype(x.dtype(), op.name(), kAll, [&](auto in_tag) {
+    using In = typename decltype(in_tag)::type;
+    visit_dtype(out[0].dtype(), op.name(), kAll, [&](auto out_tag) {
+      using Out = typename decltype(out_tag)::type;
+      reduce_arb<In, Out>(x.data<In>(), out[0].data<Out>(), A, R, B, rop.reduce_kind());
+    });
+  });
+}
+
+// Applies fn(line_in, line_out, length, stride) to every line along `axis` of a contiguous x.
+template <class Fn>
+void for_each_line(const Shape& shape, int axis, Fn fn) {
+  int64_t A = 1, B = 1, L = shape[axis];
+  for (int i = 0; i < int(shape.size()); ++i)
+    if (i < axis) A *= shape[i];
+    else if (i > axis) B *= shape[i];
+  int64_t lines_per_task = std::max<int64_t>(1, kGrain / std::max<int64_t>(L, 1));
+  parallel_range(A * B, lines_per_task, [&](int64_t l0, int64_t l1) {
+    for (int64_t l = l0; l < l1; ++l) {
+      int64_t a = l / B, b = l % B;
+      fn(a * L * B + b, L, B);
+    }
+  });
+}
+
+void arg_reduce_kernel(const Op& op, const Tensors& in, Tensors& out) {
+  const auto& aop = static_cast<const ArgReduceOp&>(op);
+  Tensor x = contiguous_input(in[0]);
+  int32_t* po = out[0].data<int32_t>();
+  int64_t B = 1;
+  for (int i = aop.axis() + 1; i < x.ndim(); ++i) B *= x.dim(i);
+  visit_dtype(x.dtype(), op.name(), kAll, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    using C = compute_t<T>;
+    const T* px = x.data<T>();
+    bool is_max = aop.is_max();
+    for_each_line(x.shape(), aop.axis(), [&](int64_t start, int64_t L, int64_t stride) {
+      int64_t best = 0;
+      C bv = C(px[start]);
+      for (int64_t i = 1; i < L && bv == bv; ++i) {
+        C v = C(px[start + i * stride]);
+        if (v != v || (is_max ? v > bv : v < bv)) {
+          bv = v;
+          best = i;
+        }
+      }
+      int64_t a = start / (L * B), b = start % B;
+      po[a * B + b] = int32_t(best);
+    });
+  });
+}
+
+void cumulative_kernel(const Op& op, const Tensors& in, Tensors& out) {
+  const auto& cop = static_cast<const CumulativeOp&>(op);
+  Tensor x = contiguous_input(in[0]);
+  CumulativeKind kind = cop.cumulative_kind();
+  bool reverse = cop.reverse();
+  visit_dtype(x.dtype(), op.name(), kAll, [&](auto in_tag) {
+    using In = typename decltype(in_tag)::type;
+    visit_dtype(out[0].dtype(), op.name(), kAll, [&](auto out_tag) {
+      using Out = typename decltype(out_tag)::type;
+      using Acc = compute_t<Out>;
+      const In* px = x.data<In>();
+      Out* po = out[0].data<Out>();
+      for_each_line(x.shape(), cop.axis(), [&](int64_t start, int64_t L, int64_t stride) {
+        Acc acc{};
+        for (int64_t j = 0; j < L; ++j) {
+          int64_t i = start + (reverse ? L - 1 - j : j) * stride;
+          Acc v = Acc(compute_t<In>(px[i]));
+          if (j == 0) acc = v;
+          else if (kind == CumulativeKind::sum) acc = Acc(acc + v);
+          else if (kind == CumulativeKind::prod) acc = Acc(acc * v);
+          else if (kind == CumulativeKind::max) acc = (v > acc || v != v) ? v : acc;
+          else acc = (v < acc || v != v) ? v : acc;
+          po[i] = Out(acc);
+        }
+      });
+    });
+  });
+}
+
+}  // namespace
+
+void register_reduce_kernels() {
+  register_kernel(OpKind::reduce, DeviceKind::cpu, reduce_kernel);
+  register_kernel(OpKind::arg_reduce, DeviceKind::cpu, arg_reduce_kernel);
+  register_kernel(OpKind::cumulative, DeviceKind::cpu, cumulative_kernel);
+}
+
+}  // namespace kl::cpu

@@ -1,0 +1,25 @@
+#include "blas_threads.h"
+#include "cpu/kernels.h"
+#include "kl/autograd.h"
+#include "kl/ops.h"
+
+namespace kl::cpu {
+
+Tensor contiguous_input(const Tensor& x) {
+  if (x.is_contiguous()) return x;
+  NoGradGuard no_grad;
+  return copy(x);
+}
+
+void register_kernels() {
+  set_blas_threads(1);
+  register_elementwise_kernels();
+  register_reduce_kernels();
+  register_matmul_kernels();
+  register_shape_kernels();
+  register_indexing_kernels();
+  register_nn_kernels();
+  register_random_kernels();
+}
+
+}  // namespace kl::cpu

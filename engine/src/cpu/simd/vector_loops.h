@@ -1,0 +1,31 @@
+#pragma once
+// Contiguous inner loops compiled once per instruction set (baseline, AVX2, AVX-512); the
+// best one the running CPU supports is picked on first use.
+#include <cstdint>
+
+#include "kl/primitives.h"
+
+namespace kl::cpu {
+
+template <class T>
+struct VectorLoopsFor {
+  using Unary = void (*)(const T* x, T* y, int64_t n);
+  // mode 0: a and b are arrays; 1: b is a scalar; 2: a is a scalar.
+  using Binary = void (*)(const T* a, const T* b, T* out, int64_t n, int mode);
+  Unary unary[int(UnaryKind::count_)] = {};
+  Binary binary[int(BinaryKind::count_)] = {};
+  T (*sum)(const T* x, int64_t n) = nullptr;
+  T (*max)(const T* x, int64_t n) = nullptr;
+  // y = softmax or log-softmax of one contiguous row.
+  void (*softmax_row)(const T* x, T* y, int64_t n, bool log) = nullptr;
+};
+
+struct VectorLoops {
+  const char* isa = "baseline";
+  VectorLoopsFor<float> f32;
+  VectorLoopsFor<double> f64;
+};
+
+const VectorLoops& vector_loops();
+
+}  // namespace kl::cpu

@@ -1,0 +1,97 @@
+#include <mutex>
+
+#include "kl/autograd.h"
+#include "kl/op.h"
+#include "kl/thread_pool.h"
+
+namespace kl {
+namespace cpu {
+void register_kernels();
+}
+
+namespace {
+Kernel g_kernels[kNumOpKinds][kNumDeviceKinds] = {};
+
+Device common_device(const Op& op, const Tensors& inputs) {
+  if (inputs.empty()) return op.output_device(inputs);
+  Device dev = inputs[0].device();
+  for (const auto& t : inputs)
+    KL_CHECK(t.device() == dev, "[", op.name(), "] inputs are on different devices: ",
+             device_name(dev), " and ", device_name(t.device()));
+  return dev;
+}
+
+void record(const OpPtr& op, const Tensors& inputs, Tensors& outputs) {
+  bool any = false;
+  for (const auto& t : inputs) any = any || t.requires_grad();
+  if (!any) return;
+  auto node = std::make_shared<Node>();
+  node->op = op;
+  node->inputs = inputs;
+  bool keep = op->needs_outputs();
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    auto& out = outputs[i];
+    node->outputs.push_back(out.impl_ptr());
+    if (keep) node->saved_outputs.push_back(out.detach());
+    if (!is_floating(out.dtype())) continue;  // integer and bool outputs carry no gradient
+    out.impl()->grad_node = node;
+    out.impl()->output_index = int(i);
+    out.set_requires_grad(true);
+  }
+}
+}  // namespace
+
+Tensors Op::vjp(const Tensors&, const Tensors&, const Tensors&) const {
+  throw std::invalid_argument(error_message("[", name(), "] has no gradient"));
+}
+
+Device Op::output_device(const Tensors&) const { return Device{}; }
+
+void register_kernel(OpKind kind, DeviceKind device, Kernel kernel) {
+  g_kernels[int(kind)][int(device)] = kernel;
+}
+
+Kernel find_kernel(OpKind kind, DeviceKind device) { return g_kernels[int(kind)][int(device)]; }
+
+void init_engine() {
+  static std::once_flag once;
+  std::call_once(once, [] { cpu::register_kernels(); });
+}
+
+Tensors dispatch(const OpPtr& op, const Tensors& inputs) {
+  for (const auto& t : inputs) KL_CHECK(t.defined(), "[", op->name(), "] received an undefined tensor");
+  Device dev = common_device(*op, inputs);
+  Tensors outputs;
+  if (op->is_view()) {
+    op->infer(inputs);  // validates arguments
+    outputs = op->make_view(inputs);
+  } else {
+    auto specs = op->infer(inputs);
+    outputs.reserve(specs.size());
+    for (auto& spec : specs) outputs.push_back(empty(spec.shape, spec.dtype, dev));
+    if (dev.kind != DeviceKind::meta) {
+      Kernel kernel = find_kernel(op->kind(), dev.kind);
+      KL_CHECK(kernel, "[", op->name(), "] no kernel for device ", device_kind_name(dev.kind));
+      DenormalGuard ftz;
+      kernel(*op, inputs, outputs);
+    }
+  }
+  if (is_recording() && op->differentiable()) record(op, inputs, outputs);
+  return outputs;
+}
+
+Tensor dispatch1(const OpPtr& op, const Tensors& inputs) { return dispatch(op, inputs)[0]; }
+
+const char* op_kind_name(OpKind kind) {
+  static const char* names[] = {
+      "unary", "binary", "where", "cast", "reduce", "arg_reduce", "matmul", "copy",
+      "reshape", "transpose", "slice", "broadcast_to",
+      "concatenate", "pad", "take", "scatter", "take_along_axis", "scatter_along_axis",
+      "cumulative", "sort", "softmax", "log_softmax",
+      "arange", "full", "random",
+      "cholesky", "triangular_solve", "lu", "qr", "svd", "eigh"};
+  static_assert(sizeof(names) / sizeof(names[0]) == kNumOpKinds, "op_kind_name is out of date");
+  return names[int(kind)];
+}
+
+}  // namespace kl

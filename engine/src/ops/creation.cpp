@@ -1,0 +1,56 @@
+// Creation ops (arange, full, random) and in-place assignment.
+#include "kl/autograd.h"
+#include "kl/ops.h"
+
+namespace kl {
+
+std::vector<TensorSpec> ArangeOp::infer(const Tensors&) const {
+  KL_CHECK(n_ >= 0, "[arange] negative length ", n_);
+  return {{{n_}, dtype_}};
+}
+
+std::vector<TensorSpec> FullOp::infer(const Tensors&) const { return {{shape_, dtype_}}; }
+
+std::vector<TensorSpec> RandomOp::infer(const Tensors&) const {
+  if (k_ != RandomKind::bits)
+    KL_CHECK(is_floating(dtype_), "[random] expected a floating dtype, received ", dtype_name(dtype_));
+  else
+    KL_CHECK(dtype_ == DType::int32 || dtype_ == DType::int64, "[random] bits need int32 or int64");
+  return {{shape_, dtype_}};
+}
+
+Tensor arange(double start, double step, int64_t n, DType dtype, const Device& device) {
+  return call1<ArangeOp>({}, start, step, n, dtype, device);
+}
+
+Tensor full(const Shape& shape, double value, DType dtype, const Device& device) {
+  return call1<FullOp>({}, shape, value, dtype, device);
+}
+
+Tensor zeros_like(const Tensor& x) { return full(x.shape(), 0.0, x.dtype(), x.device()); }
+Tensor ones_like(const Tensor& x) { return full(x.shape(), 1.0, x.dtype(), x.device()); }
+Tensor scalar_like(double value, const Tensor& x) { return full({}, value, x.dtype(), x.device()); }
+
+Tensor random(RandomKind k, const Shape& shape, DType dtype, uint64_t seed, uint64_t counter,
+              const Device& device) {
+  return call1<RandomOp>({}, k, shape, dtype, seed, counter, device);
+}
+
+void assign(const Tensor& dst, const Tensor& src) {
+  KL_CHECK(dst.storage()->writable(), "[assign] the destination is read-only (borrowed memory)");
+  Shape b = broadcast_shapes(src.shape(), dst.shape(), "assign");
+  KL_CHECK(b == dst.shape(), "[assign] cannot assign a value of shape ", shape_str(src.shape()),
+           " to a tensor of shape ", shape_str(dst.shape()));
+  Tensor value = src.dtype() == dst.dtype() ? src : cast(src, dst.dtype());
+  // Overlapping source and destination (x[::-1] into x) must be read before it is written.
+  if (value.storage() == dst.storage()) value = copy(value);
+  value = broadcast_to(value, dst.shape());
+  if (dst.device().kind == DeviceKind::meta) return;
+  Kernel kernel = find_kernel(OpKind::copy, dst.device().kind);
+  KL_CHECK(kernel, "[assign] no kernel for device ", device_kind_name(dst.device().kind));
+  CopyOp op;
+  Tensors outs{dst};
+  kernel(op, {value}, outs);
+}
+
+}  // namespace kl

@@ -1,0 +1,53 @@
+// Batched matrix multiply with broadcast batch dimensions.
+#include "kl/autograd.h"
+#include "kl/ops.h"
+
+namespace kl {
+
+std::vector<TensorSpec> MatmulOp::infer(const Tensors& in) const {
+  const Tensor &a = in[0], &b = in[1];
+  KL_CHECK(a.ndim() >= 2 && b.ndim() >= 2, "[matmul] internal: operands must have rank >= 2");
+  KL_CHECK(a.dtype() == b.dtype(), "[matmul] internal: operands must share a dtype");
+  int64_t k1 = a.dim(a.ndim() - 1), k2 = b.dim(b.ndim() - 2);
+  KL_CHECK(k1 == k2, "[matmul] inner dimensions differ: shapes ", shape_str(a.shape()), " and ",
+           shape_str(b.shape()));
+  Shape batch_a(a.shape().begin(), a.shape().end() - 2), batch_b(b.shape().begin(), b.shape().end() - 2);
+  Shape shape = broadcast_shapes(batch_a, batch_b, "matmul");
+  shape.push_back(a.dim(a.ndim() - 2));
+  shape.push_back(b.dim(b.ndim() - 1));
+  return {{shape, a.dtype()}};
+}
+
+Tensors MatmulOp::vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const {
+  const Tensor &a = in[0], &b = in[1], &g = ct[0];
+  Tensor ga, gb;
+  if (a.requires_grad()) ga = sum_to_shape(matmul(g, swap_last_axes(b)), a.shape());
+  if (b.requires_grad()) gb = sum_to_shape(matmul(swap_last_axes(a), g), b.shape());
+  return {ga, gb};
+}
+
+Tensor matmul(const Tensor& a, const Tensor& b) {
+  KL_CHECK(a.ndim() >= 1 && b.ndim() >= 1, "[matmul] operands must have rank >= 1, received shapes ",
+           shape_str(a.shape()), " and ", shape_str(b.shape()));
+  // NumPy semantics for vectors: promote to a matrix, then drop the added axis.
+  if (a.ndim() == 1) {
+    Shape s = b.shape();
+    Tensor r = matmul(reshape(a, {1, a.dim(0)}), b);
+    Shape rs = r.shape();
+    rs.erase(rs.end() - 2);
+    return reshape(r, rs);
+  }
+  if (b.ndim() == 1) {
+    Tensor r = matmul(a, reshape(b, {b.dim(0), 1}));
+    Shape rs = r.shape();
+    rs.pop_back();
+    return reshape(r, rs);
+  }
+  DType dt = result_dtype(a.dtype(), a.weak(), b.dtype(), b.weak());
+  KL_CHECK(dt != DType::bool_, "[matmul] is not defined for bool tensors");
+  Tensor x = a.dtype() == dt ? a : cast(a, dt);
+  Tensor y = b.dtype() == dt ? b : cast(b, dt);
+  return call1<MatmulOp>({x, y});
+}
+
+}  // namespace kl

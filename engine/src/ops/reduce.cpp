@@ -1,0 +1,99 @@
+// Reductions over axes and argmax/argmin.
+#include "kl/autograd.h"
+#include "kl/ops.h"
+
+namespace kl {
+namespace {
+Shape reduced_shape(const Shape& shape, const std::vector<int>& axes, bool keepdims) {
+  Shape out;
+  size_t j = 0;
+  for (int i = 0; i < int(shape.size()); ++i) {
+    bool reduced = j < axes.size() && axes[j] == i;
+    if (reduced) ++j;
+    if (!reduced)
+      out.push_back(shape[i]);
+    else if (keepdims)
+      out.push_back(1);
+  }
+  return out;
+}
+
+// The cotangent reshaped so that it broadcasts against the input.
+Tensor keepdims_view(const Tensor& g, const Shape& in_shape, const std::vector<int>& axes) {
+  return reshape(g, reduced_shape(in_shape, axes, true));
+}
+}  // namespace
+
+const char* ReduceOp::name() const {
+  static const char* names[] = {"sum", "prod", "max", "min", "any", "all"};
+  return names[int(k_)];
+}
+
+std::vector<TensorSpec> ReduceOp::infer(const Tensors& in) const {
+  const Tensor& x = in[0];
+  DType dt = x.dtype();
+  switch (k_) {
+    case ReduceKind::sum: case ReduceKind::prod:
+      if (dt == DType::bool_ || (is_integer(dt) && itemsize(dt) < 4)) dt = DType::int32;
+      break;
+    case ReduceKind::any: case ReduceKind::all: dt = DType::bool_; break;
+    case ReduceKind::max: case ReduceKind::min:
+      if (x.size() == 0)
+        for (int a : axes_)
+          KL_CHECK(x.dim(a) > 0, "[", name(), "] zero-size reduction along axis ", a,
+                   " of shape ", shape_str(x.shape()), " has no identity");
+      break;
+  }
+  return {{reduced_shape(x.shape(), axes_, keepdims_), dt}};
+}
+
+Tensors ReduceOp::vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const {
+  const Tensor& x = in[0];
+  Tensor g = keepdims_view(ct[0], x.shape(), axes_);
+  switch (k_) {
+    case ReduceKind::sum: return {broadcast_to(g, x.shape())};
+    case ReduceKind::prod: {
+      Tensor y = keepdims_view(out[0], x.shape(), axes_);
+      return {divide(multiply(g, y), x)};
+    }
+    default: {  // max / min: split the gradient evenly among tied extremes, like JAX
+      Tensor y = keepdims_view(out[0], x.shape(), axes_);
+      Tensor hit = cast(binary(BinaryKind::equal, x, y), x.dtype());
+      std::vector<int64_t> axes(axes_.begin(), axes_.end());
+      Tensor count = sum(hit, axes, true);
+      return {multiply(hit, divide(g, count))};
+    }
+  }
+}
+
+Tensor reduce(ReduceKind k, const Tensor& x, const std::vector<int64_t>& axes, bool keepdims) {
+  static const char* names[] = {"sum", "prod", "max", "min", "any", "all"};
+  std::vector<int> norm;
+  if (axes.empty()) {
+    for (int i = 0; i < x.ndim(); ++i) norm.push_back(i);
+  } else {
+    norm = normalize_axes(axes, x.ndim(), names[int(k)]);
+  }
+  Tensor input = x;
+  if ((k == ReduceKind::any || k == ReduceKind::all) && x.dtype() != DType::bool_)
+    input = cast(x, DType::bool_);
+  return call1<ReduceOp>({input}, k, norm, keepdims);
+}
+
+Tensor sum(const Tensor& x, const std::vector<int64_t>& axes, bool keepdims) {
+  return reduce(ReduceKind::sum, x, axes, keepdims);
+}
+
+std::vector<TensorSpec> ArgReduceOp::infer(const Tensors& in) const {
+  const Tensor& x = in[0];
+  KL_CHECK(x.dim(axis_) > 0, "[", name(), "] attempt to get ", name(), " of an empty sequence");
+  return {{reduced_shape(x.shape(), {axis_}, keepdims_), DType::int32}};
+}
+
+Tensor arg_reduce(const Tensor& x, bool is_max, int64_t axis, bool keepdims) {
+  const char* name = is_max ? "argmax" : "argmin";
+  if (x.ndim() == 0) return arg_reduce(reshape(x, {1}), is_max, 0, keepdims);
+  return call1<ArgReduceOp>({x}, is_max, normalize_axis(axis, x.ndim(), name), keepdims);
+}
+
+}  // namespace kl

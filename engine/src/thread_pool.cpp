@@ -1,0 +1,177 @@
+#include "kl/thread_pool.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <sched.h>
+#if defined(__x86_64__) || defined(_M_X64)
+#include <immintrin.h>
+#define KL_X86 1
+#endif
+
+#include "blas_threads.h"
+#include "kl/error.h"
+
+namespace kl {
+
+DenormalGuard::DenormalGuard() {
+#ifdef KL_X86
+  saved_ = _mm_getcsr();
+  _mm_setcsr(saved_ | 0x8040u);  // FTZ (bit 15) | DAZ (bit 6)
+#else
+  saved_ = 0;
+#endif
+}
+DenormalGuard::~DenormalGuard() {
+#ifdef KL_X86
+  _mm_setcsr(saved_);
+#endif
+}
+
+namespace {
+
+thread_local bool t_in_worker = false;
+
+class ThreadPool {
+ public:
+  explicit ThreadPool(int n) { resize(n); }
+  ~ThreadPool() { stop_workers(); }
+
+  int size() const { return int(workers_.size()) + 1; }
+
+  void resize(int n) {
+    std::lock_guard<std::mutex> run_lock(run_mutex_);
+    stop_workers();
+    stop_ = false;
+    for (int i = 0; i < n - 1; ++i) workers_.emplace_back([this] { worker_loop(); });
+  }
+
+  void run(int64_t num_tasks, const std::function<void(int64_t)>& fn) {
+    if (num_tasks <= 0) return;
+    if (num_tasks == 1 || workers_.empty() || t_in_worker) {
+      for (int64_t t = 0; t < num_tasks; ++t) fn(t);
+      return;
+    }
+    std::lock_guard<std::mutex> run_lock(run_mutex_);  // one parallel region at a time
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      fn_ = &fn;
+      num_tasks_ = num_tasks;
+      next_.store(0);
+      done_.store(0);
+      ++generation_;
+    }
+    cv_.notify_all();
+    bool was_worker = t_in_worker;
+    t_in_worker = true;
+    work();
+    t_in_worker = was_worker;
+    // Spin briefly, then sleep: most regions finish within microseconds of each other.
+    for (int spin = 0; done_.load(std::memory_order_acquire) < num_tasks; ++spin) {
+      if (spin > 4000) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        done_cv_.wait(lock, [&] { return done_.load() >= num_tasks_; });
+        break;
+      }
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    fn_ = nullptr;
+  }
+
+ private:
+  void work() {
+    int64_t t;
+    while ((t = next_.fetch_add(1)) < num_tasks_) {
+      (*fn_)(t);
+      if (done_.fetch_add(1) + 1 == num_tasks_) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        done_cv_.notify_all();
+      }
+    }
+  }
+
+  void worker_loop() {
+    t_in_worker = true;
+    DenormalGuard ftz;  // for the life of the worker
+    uint64_t seen = 0;
+    for (;;) {
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        cv_.wait(lock, [&] { return stop_ || (generation_ != seen && fn_ != nullptr); });
+        if (stop_) return;
+        seen = generation_;
+      }
+      work();
+    }
+  }
+
+  void stop_workers() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    for (auto& w : workers_) w.join();
+    workers_.clear();
+  }
+
+  std::vector<std::thread> workers_;
+  std::mutex run_mutex_, mutex_;
+  std::condition_variable cv_, done_cv_;
+  const std::function<void(int64_t)>* fn_ = nullptr;
+  int64_t num_tasks_ = 0;
+  std::atomic<int64_t> next_{0}, done_{0};
+  uint64_t generation_ = 0;
+  bool stop_ = false;
+};
+
+ThreadPool& pool() {
+  static auto* p = new ThreadPool(default_num_threads());  // leaked: workers outlive statics
+  return *p;
+}
+
+int g_num_threads = 0;
+
+}  // namespace
+
+int default_num_threads() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+int num_threads() {
+  if (g_num_threads == 0) g_num_threads = default_num_threads();
+  return g_num_threads;
+}
+
+void set_num_threads(int n) {
+  KL_CHECK(n >= 1, "Invalid value for argument `num_threads`. Expected an integer >= 1. "
+           "Received: num_threads=", n);
+  g_num_threads = n;
+  pool().resize(n);
+  set_blas_threads(n);
+}
+
+void parallel_for(int64_t num_tasks, const std::function<void(int64_t)>& fn) {
+  if (num_threads() == 1) {
+    for (int64_t t = 0; t < num_tasks; ++t) fn(t);
+    return;
+  }
+  pool().run(num_tasks, fn);
+}
+
+void parallel_range(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn) {
+  if (n <= 0) return;
+  int64_t tasks = (n + grain - 1) / grain;
+  if (tasks == 1) {
+    fn(0, n);
+    return;
+  }
+  parallel_for(tasks, [&](int64_t t) { fn(t * grain, std::min(n, (t + 1) * grain)); });
+}
+
+}  // namespace kl
