@@ -1,0 +1,14 @@
+"""Engine access, conversion, Variables, tapes and settings."""
+
+from keras_like.backend import config
+from keras_like.backend.convert import convert_to_numpy, convert_to_tensor, is_tensor
+from keras_like.backend.dtypes import result_type, standardize_dtype
+from keras_like.backend.engine import Tensor
+from keras_like.backend.gradient_tape import GradientTape
+from keras_like.backend.naming import name_scope
+from keras_like.backend.variable import Variable
+
+__all__ = [
+    "config", "convert_to_numpy", "convert_to_tensor", "is_tensor", "result_type",
+    "standardize_dtype", "Tensor", "GradientTape", "name_scope", "Variable",
+]

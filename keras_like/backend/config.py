@@ -1,0 +1,68 @@
+"""Global settings: float type, epsilon, image layout, threads (`keras_like.config`)."""
+
+from keras_like.backend.engine import _engine
+
+_FLOATX = "float32"
+_EPSILON = 1e-7
+_IMAGE_DATA_FORMAT = "channels_last"
+_FLOAT_TYPES = ("float16", "bfloat16", "float32", "float64")
+
+
+def floatx():
+    """Returns the default float type, as a string (`"float32"` unless changed)."""
+    return _FLOATX
+
+
+def set_floatx(value):
+    """Sets the default float type: one of float16, bfloat16, float32, float64."""
+    global _FLOATX
+    value = str(value)
+    if value not in _FLOAT_TYPES:
+        raise ValueError(
+            f"Unknown `floatx` value: {value}. Expected one of {set(_FLOAT_TYPES)}"
+        )
+    _FLOATX = value
+
+
+def epsilon():
+    """Returns the fuzz factor used in numeric expressions (default 1e-7)."""
+    return _EPSILON
+
+
+def set_epsilon(value):
+    global _EPSILON
+    _EPSILON = float(value)
+
+
+def image_data_format():
+    """Returns `"channels_last"` or `"channels_first"`."""
+    return _IMAGE_DATA_FORMAT
+
+
+def set_image_data_format(data_format):
+    global _IMAGE_DATA_FORMAT
+    data_format = str(data_format).lower()
+    if data_format not in ("channels_first", "channels_last"):
+        raise ValueError(
+            "The `data_format` argument must be one of {'channels_first', 'channels_last'}. "
+            f"Received: data_format={data_format}"
+        )
+    _IMAGE_DATA_FORMAT = data_format
+
+
+def backend():
+    """Name of the backend running the ops."""
+    return "keras_like"
+
+
+def set_num_threads(n):
+    """Sets the engine's thread count (default: the cores this process may use)."""
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise ValueError(
+            f"Invalid value for argument `n`. Expected an integer >= 1. Received: n={n!r}"
+        )
+    _engine.set_num_threads(n)
+
+
+def get_num_threads():
+    return _engine.num_threads()

@@ -1,0 +1,113 @@
+"""Conversion between Python values, NumPy arrays and engine tensors."""
+
+import numpy as np
+
+from keras_like.backend import config
+from keras_like.backend.dtypes import standardize_dtype
+from keras_like.backend.engine import Tensor, _engine
+
+_PY_SCALARS = (float, int, bool)
+_NUMPY_NATIVE = {
+    "bool", "int8", "int16", "int32", "int64", "uint8", "float16", "float32", "float64",
+}
+
+
+def is_tensor(x):
+    """True for engine tensors (not Variables, not NumPy arrays)."""
+    return type(x) is Tensor
+
+
+def _from_numpy(array):
+    name = array.dtype.name
+    if name not in _NUMPY_NATIVE or not array.dtype.isnative:
+        if array.dtype.kind in "OUSV":
+            raise TypeError(
+                f"Cannot convert an array of dtype {array.dtype} to a tensor: expected numbers "
+                "or booleans"
+            )
+        array = array.astype(standardize_dtype(name) if name in ("uint16", "uint32", "uint64")
+                             else array.dtype.newbyteorder("="))
+    return _engine.from_numpy(array)
+
+
+def _default_python_dtype(value):
+    """Keras picks float32 / int32 for Python data, not NumPy's 64-bit defaults."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int32" if -(2**31) <= value < 2**31 else "int64"
+    if isinstance(value, float):
+        return config.floatx()
+    return None
+
+
+def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
+    """Converts `x` (tensor, Variable, NumPy array, scalar, nested list) to a tensor.
+
+    NumPy arrays are wrapped without a copy (read-only) when no dtype change is needed.
+
+    Example:
+    >>> t = convert_to_tensor([1.0, 2.0])
+    >>> t.dtype
+    'float32'
+    """
+    if sparse:
+        raise ValueError("`sparse=True` is not supported: keras_like tensors are dense")
+    dtype = None if dtype is None else standardize_dtype(dtype)
+    if type(x) is Tensor:
+        if dtype is not None and x.dtype != dtype:
+            return _engine.cast(x, dtype)
+        if x.weak:
+            return _engine.cast(x, _default_weak_dtype(x))
+        return x
+    value = getattr(x, "_keras_like_value", None)
+    if value is not None:  # a Variable
+        return convert_to_tensor(value(), dtype)
+    if isinstance(x, _PY_SCALARS):
+        t = _engine.from_numpy(np.asarray(x))
+        return _engine.cast(t, dtype or _default_python_dtype(x))
+    if isinstance(x, (list, tuple)):
+        if any(type(v) is Tensor or hasattr(v, "_keras_like_value") for v in _flat(x)):
+            from keras_like.ops import numpy as knp
+
+            return convert_to_tensor(knp.stack([convert_to_tensor(v) for v in x]), dtype)
+        array = np.asarray(x)
+        if dtype is None:
+            if array.dtype == np.float64:
+                dtype = config.floatx()
+            elif array.dtype == np.int64:
+                dtype = "int32"
+        x = array
+    if hasattr(x, "__dlpack__") and not isinstance(x, np.ndarray) and not hasattr(x, "__array__"):
+        x = np.from_dlpack(x)
+    array = np.asarray(x)
+    t = _from_numpy(array)
+    if dtype is not None and t.dtype != dtype:
+        t = _engine.cast(t, dtype)
+    return t
+
+
+def _default_weak_dtype(t):
+    if t.dtype == "float64":
+        return config.floatx()
+    if t.dtype == "int64":
+        return "int32"
+    return t.dtype
+
+
+def _flat(values):
+    for v in values:
+        if isinstance(v, (list, tuple)):
+            yield from _flat(v)
+        else:
+            yield v
+
+
+def convert_to_numpy(x):
+    """Returns a NumPy array for `x`; for tensors it shares memory (read-only)."""
+    if type(x) is Tensor:
+        return x.numpy()
+    value = getattr(x, "_keras_like_value", None)
+    if value is not None:
+        return value().numpy()
+    return np.asarray(x)
