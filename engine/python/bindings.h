@@ -29,5 +29,6 @@ nb::object to_array_api(const Tensor& t);
 void init_tensor(nb::module_& m);
 void init_ops(nb::module_& m);
 void init_autograd(nb::module_& m);
+void init_linalg(nb::module_& m);
 
 }  // namespace kl::python

@@ -5,4 +5,5 @@ NB_MODULE(_engine, m) {
   kl::python::init_tensor(m);
   kl::python::init_ops(m);
   kl::python::init_autograd(m);
+  kl::python::init_linalg(m);
 }

@@ -50,6 +50,8 @@ Tensor scalar_like(double value, const Tensor& x);  // 0-d, same dtype and devic
 Tensor random(RandomKind k, const Shape& shape, DType dtype, uint64_t seed, uint64_t counter,
               const Device& device = {});
 
+Tensors custom_vjp(const Tensors& primals, const Tensors& outputs, CustomVjpOp::VjpFn fn);
+
 // In-place updates for Variables and optimizers: dst keeps its storage (no reallocation).
 void assign(const Tensor& dst, const Tensor& src);
 

@@ -1,5 +1,6 @@
 #pragma once
 // The primitive op classes. Kernels read their parameters; front ends in ops.h build them.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -397,6 +398,24 @@ class RandomOp : public Op {
   DType dtype_;
   uint64_t seed_, counter_;
   Device device_;
+};
+
+// Attaches a caller-supplied gradient to precomputed outputs (ops.custom_gradient). Inputs are
+// the primal inputs followed by the outputs; the outputs alias the latter, so no kernel runs.
+class CustomVjpOp : public Op {
+ public:
+  using VjpFn = std::function<Tensors(const Tensors& cotangents)>;
+  CustomVjpOp(int num_primals, VjpFn fn) : num_primals_(num_primals), fn_(std::move(fn)) {}
+  OpKind kind() const override { return OpKind::custom_vjp; }
+  const char* name() const override { return "custom_gradient"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+  bool is_view() const override { return true; }
+  Tensors make_view(const Tensors& in) const override;
+
+ private:
+  int num_primals_;
+  VjpFn fn_;
 };
 
 }  // namespace kl

@@ -90,8 +90,12 @@ void matmul_kernel(const Op& op, const Tensors& in, Tensors& out) {
     const T* pb = b.data<T>();
     T* pc = c.data<T>();
     double work = double(M) * double(N) * double(K);
-    // Fixed row blocks (independent of the thread count) across batch entries.
-    int64_t row_block = work * double(num_batch) < 64.0 * 64.0 * 64.0 ? M : std::max<int64_t>(16, (M + 7) / 8);
+    // One block of rows per thread: each element's sum over K runs in the same order whatever
+    // the split, so results do not depend on the thread count.
+    int64_t threads = num_batch >= num_threads() ? 1 : num_threads();
+    int64_t row_block = work * double(num_batch) < 48.0 * 48.0 * 48.0
+                            ? M
+                            : std::max<int64_t>(16, ((M + threads - 1) / threads + 15) / 16 * 16);
     int64_t row_tasks = (M + row_block - 1) / row_block;
     parallel_for(num_batch * row_tasks, [&](int64_t task) {
       int64_t bi = task / row_tasks, r0 = (task % row_tasks) * row_block;

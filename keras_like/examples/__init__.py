@@ -1,0 +1,1 @@
+"""Runnable examples: `python -m keras_like.examples.<name>`."""
