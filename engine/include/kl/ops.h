@@ -47,6 +47,8 @@ Tensor full(const Shape& shape, double value, DType dtype, const Device& device 
 Tensor zeros_like(const Tensor& x);
 Tensor ones_like(const Tensor& x);
 Tensor scalar_like(double value, const Tensor& x);  // 0-d, same dtype and device as x
+// A weak Python scalar follows the other operand to its device (meta, cuda).
+Tensor scalar_to_device(const Tensor& scalar, const Device& device);
 Tensor random(RandomKind k, const Shape& shape, DType dtype, uint64_t seed, uint64_t counter,
               const Device& device = {});
 

@@ -31,6 +31,19 @@ Tensor zeros_like(const Tensor& x) { return full(x.shape(), 0.0, x.dtype(), x.de
 Tensor ones_like(const Tensor& x) { return full(x.shape(), 1.0, x.dtype(), x.device()); }
 Tensor scalar_like(double value, const Tensor& x) { return full({}, value, x.dtype(), x.device()); }
 
+Tensor scalar_to_device(const Tensor& scalar, const Device& device) {
+  if (scalar.device() == device || !scalar.weak() || scalar.ndim() != 0 ||
+      scalar.device().kind != DeviceKind::cpu)
+    return scalar;
+  double value = visit_dtype(scalar.dtype(), "scalar", kAll, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    return double(compute_t<T>(*scalar.data<T>()));
+  });
+  Tensor moved = full({}, value, scalar.dtype(), device);
+  moved.impl()->weak = true;
+  return moved;
+}
+
 Tensor random(RandomKind k, const Shape& shape, DType dtype, uint64_t seed, uint64_t counter,
               const Device& device) {
   return call1<RandomOp>({}, k, shape, dtype, seed, counter, device);

@@ -194,8 +194,9 @@ Tensors BinaryOp::vjp(const Tensors& in, const Tensors& out, const Tensors& ct) 
   }
 }
 
-Tensor binary(BinaryKind k, const Tensor& a, const Tensor& b) {
+Tensor binary(BinaryKind k, const Tensor& a_in, const Tensor& b_in) {
   using B = BinaryKind;
+  Tensor a = scalar_to_device(a_in, b_in.device()), b = scalar_to_device(b_in, a_in.device());
   DType common = result_dtype(a.dtype(), a.weak(), b.dtype(), b.weak());
   if ((k == B::divide || k == B::arctan2) && !is_floating(common)) common = DType::float32;
   if (k >= B::logical_and && k <= B::logical_xor) common = DType::bool_;
@@ -235,7 +236,10 @@ Tensors WhereOp::vjp(const Tensors& in, const Tensors& out, const Tensors& ct) c
   return {Tensor(), gx, gy};
 }
 
-Tensor where(const Tensor& cond, const Tensor& x, const Tensor& y) {
+Tensor where(const Tensor& cond_in, const Tensor& x_in, const Tensor& y_in) {
+  const Device& dev = x_in.weak() ? (y_in.weak() ? cond_in.device() : y_in.device()) : x_in.device();
+  Tensor cond = scalar_to_device(cond_in, dev), x = scalar_to_device(x_in, dev),
+         y = scalar_to_device(y_in, dev);
   DType common = result_dtype(x.dtype(), x.weak(), y.dtype(), y.weak());
   Tensor c = cond.dtype() == DType::bool_ ? cond : cast(cond, DType::bool_);
   Tensor a = x.dtype() == common ? x : cast(x, common);
