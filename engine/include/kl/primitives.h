@@ -99,7 +99,7 @@ class ReduceOp : public Op {
   std::vector<TensorSpec> infer(const Tensors& in) const override;
   Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
   bool differentiable() const override { return k_ != ReduceKind::any && k_ != ReduceKind::all; }
-  bool needs_outputs() const override { return k_ == ReduceKind::max || k_ == ReduceKind::min || k_ == ReduceKind::prod; }
+  bool needs_outputs() const override { return k_ == ReduceKind::max || k_ == ReduceKind::min; }
   ReduceKind reduce_kind() const { return k_; }
   const std::vector<int>& axes() const { return axes_; }  // normalised, sorted
   bool keepdims() const { return keepdims_; }

@@ -20,10 +20,10 @@ void softmax_generic(const T* x, T* y, int64_t n, int64_t stride, bool log) {
   if (std::isinf(m)) m = 0;
   C s = 0;
   for (int64_t i = 0; i < n; ++i) s += std::exp(C(x[i * stride]) - m);
-  C ls = std::log(s) + m;
+  C ls = std::log(s);
   for (int64_t i = 0; i < n; ++i) {
-    C v = C(x[i * stride]);
-    y[i * stride] = T(log ? v - ls : std::exp(v - ls));
+    C v = C(x[i * stride]) - m;  // exact, so no ulp of m leaks into the result
+    y[i * stride] = T(log ? v - ls : std::exp(v) / s);
   }
 }
 

@@ -1,5 +1,6 @@
 // CPU kernel for Philox4x32-10 random numbers. Element i depends only on (seed, counter, i).
 #include <cmath>
+#include <type_traits>
 
 #include "cpu/kernels.h"
 #include "cpu/strided.h"
@@ -34,13 +35,18 @@ void random_kernel(const Op& op, const Tensors& in, Tensors& out) {
           if constexpr (std::is_same_v<T, double>) {
             auto r2 = block(seed ^ 0x9E3779B97F4A7C15ull, counter + uint64_t(blk));
             for (int j = 0; j < 4; ++j) v[j] = bits_to_unit_double(r[j], r2[j]);
+          } else if constexpr (sizeof(T) == 2) {
+            // Keep only the bits the half type can hold, so rounding never reaches 1.0.
+            constexpr int kBits = std::is_same_v<T, bfloat16> ? 8 : 11;
+            for (int j = 0; j < 4; ++j) v[j] = T(float(r[j] >> (32 - kBits)) * (1.0f / (1 << kBits)));
           } else {
             for (int j = 0; j < 4; ++j) v[j] = T(bits_to_unit_float(r[j]));
           }
         } else {  // Box-Muller on lane pairs (0, 1) and (2, 3)
           for (int j = 0; j < 4; j += 2) {
-            double u1 = 1.0 - double(bits_to_unit_float(r[j]));  // (0, 1]
-            double u2 = double(bits_to_unit_float(r[j + 1]));
+            // All 32 bits, centred: u1 in (0, 1) reaches 2^-33, so tails extend to 6.8 sigma.
+            double u1 = (double(r[j]) + 0.5) * (1.0 / 4294967296.0);
+            double u2 = double(r[j + 1]) * (1.0 / 4294967296.0);
             double radius = std::sqrt(-2.0 * std::log(u1));
             v[j] = T(radius * std::cos(2.0 * M_PI * u2));
             v[j + 1] = T(radius * std::sin(2.0 * M_PI * u2));

@@ -1,4 +1,6 @@
 // Reductions over axes and argmax/argmin.
+#include <algorithm>
+
 #include "kl/autograd.h"
 #include "kl/ops.h"
 
@@ -21,6 +23,43 @@ Shape reduced_shape(const Shape& shape, const std::vector<int>& axes, bool keepd
 // The cotangent reshaped so that it broadcasts against the input.
 Tensor keepdims_view(const Tensor& g, const Shape& in_shape, const std::vector<int>& axes) {
   return reshape(g, reduced_shape(in_shape, axes, true));
+}
+// d prod(x) / d x_i is the product of all other elements. Exclusive running products from both
+// ends give it without dividing by x_i, so zeros in x are handled exactly.
+Tensor prod_vjp(const Tensor& x, const Tensor& g_keep, const std::vector<int>& axes) {
+  std::vector<int64_t> perm;
+  Shape kept;
+  int64_t length = 1;
+  for (int i = 0; i < x.ndim(); ++i)
+    if (!std::binary_search(axes.begin(), axes.end(), i)) {
+      perm.push_back(i);
+      kept.push_back(x.dim(i));
+    }
+  for (int a : axes) {
+    perm.push_back(a);
+    length *= x.dim(a);
+  }
+  Tensor moved = transpose(x, perm);
+  Shape flat_shape = kept;
+  flat_shape.push_back(length);
+  Tensor flat = reshape(moved, flat_shape);
+  int last = int(kept.size());
+  Shape zeros(flat_shape.size(), 0), ones(flat_shape.size(), 1), none(flat_shape.size(), 0);
+  Shape stop_short = flat_shape, start_one = zeros;
+  stop_short[last] = length - 1;
+  start_one[last] = 1;
+  Shape pad_one = none;
+  pad_one[last] = 1;
+  Tensor forward = cumulative(CumulativeKind::prod, flat, last, false);
+  Tensor backward = cumulative(CumulativeKind::prod, flat, last, true);
+  Tensor left = pad(slice(forward, zeros, stop_short, ones), pad_one, none, 1.0);
+  Tensor right = pad(slice(backward, start_one, flat_shape, ones), none, pad_one, 1.0);
+  Shape g_shape = kept;
+  g_shape.push_back(1);
+  Tensor grad_flat = multiply(reshape(g_keep, g_shape), multiply(left, right));
+  std::vector<int64_t> inverse(perm.size());
+  for (size_t i = 0; i < perm.size(); ++i) inverse[perm[i]] = int64_t(i);
+  return transpose(reshape(grad_flat, moved.shape()), inverse);
 }
 }  // namespace
 
@@ -52,10 +91,7 @@ Tensors ReduceOp::vjp(const Tensors& in, const Tensors& out, const Tensors& ct) 
   Tensor g = keepdims_view(ct[0], x.shape(), axes_);
   switch (k_) {
     case ReduceKind::sum: return {broadcast_to(g, x.shape())};
-    case ReduceKind::prod: {
-      Tensor y = keepdims_view(out[0], x.shape(), axes_);
-      return {divide(multiply(g, y), x)};
-    }
+    case ReduceKind::prod: return {prod_vjp(x, g, axes_)};
     default: {  // max / min: split the gradient evenly among tied extremes, like JAX
       Tensor y = keepdims_view(out[0], x.shape(), axes_);
       Tensor hit = cast(binary(BinaryKind::equal, x, y), x.dtype());

@@ -173,6 +173,7 @@ T max_loop(const T* __restrict x, int64_t n) {
   return nan ? std::numeric_limits<T>::quiet_NaN() : m;
 }
 
+// Subtracting the maximum first keeps (x - m) exact, so log-softmax loses no ulp of m.
 template <class T>
 void softmax_row(const T* __restrict x, T* __restrict y, int64_t n, bool log) {
   T m = max_loop(x, n);
@@ -180,8 +181,8 @@ void softmax_row(const T* __restrict x, T* __restrict y, int64_t n, bool log) {
   for (int64_t i = 0; i < n; ++i) y[i] = v_exp(x[i] - m);
   T s = sum_loop(y, n);
   if (log) {
-    T ls = v_log(s) + m;
-    for (int64_t i = 0; i < n; ++i) y[i] = x[i] - ls;
+    T ls = v_log(s);
+    for (int64_t i = 0; i < n; ++i) y[i] = (x[i] - m) - ls;
   } else {
     T inv = T(1) / s;
     for (int64_t i = 0; i < n; ++i) y[i] *= inv;
