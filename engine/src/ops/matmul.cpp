@@ -29,18 +29,14 @@ Tensors MatmulOp::vjp(const Tensors& in, const Tensors& out, const Tensors& ct) 
 Tensor matmul(const Tensor& a, const Tensor& b) {
   KL_CHECK(a.ndim() >= 1 && b.ndim() >= 1, "[matmul] operands must have rank >= 1, received shapes ",
            shape_str(a.shape()), " and ", shape_str(b.shape()));
-  // NumPy semantics for vectors: promote to a matrix, then drop the added axis.
-  if (a.ndim() == 1) {
-    Shape s = b.shape();
-    Tensor r = matmul(reshape(a, {1, a.dim(0)}), b);
+  // NumPy semantics for vectors: promote to matrices, then drop the added axes.
+  if (a.ndim() == 1 || b.ndim() == 1) {
+    Tensor a2 = a.ndim() == 1 ? reshape(a, {1, a.dim(0)}) : a;
+    Tensor b2 = b.ndim() == 1 ? reshape(b, {b.dim(0), 1}) : b;
+    Tensor r = matmul(a2, b2);
     Shape rs = r.shape();
-    rs.erase(rs.end() - 2);
-    return reshape(r, rs);
-  }
-  if (b.ndim() == 1) {
-    Tensor r = matmul(a, reshape(b, {b.dim(0), 1}));
-    Shape rs = r.shape();
-    rs.pop_back();
+    if (b.ndim() == 1) rs.pop_back();
+    if (a.ndim() == 1) rs.erase(rs.end() - (b.ndim() == 1 ? 1 : 2));
     return reshape(r, rs);
   }
   DType dt = result_dtype(a.dtype(), a.weak(), b.dtype(), b.weak());
