@@ -4,9 +4,11 @@
 """
 
 from keras_like import backend, ops, random, utils
-from keras_like.backend import config
-from keras_like.backend import GradientTape, Tensor, Variable, name_scope
+from keras_like.backend import GradientTape, Tensor, Variable, config, name_scope
 
 __version__ = "0.1.0"
 
-__all__ = ["backend", "config", "ops", "random", "utils", "GradientTape", "Tensor", "Variable", "name_scope"]
+__all__ = [
+    "backend", "config", "ops", "random", "utils", "GradientTape", "Tensor", "Variable",
+    "name_scope",
+]

@@ -38,7 +38,7 @@ true_w = np.array([[1.5], [-2.0], [0.5]], "float32")
 targets = features @ true_w + 0.3
 w = keras.Variable(np.zeros((3, 1), "float32"), name="w")
 bias = keras.Variable(np.zeros((1,), "float32"), name="b")
-for step in range(200):
+for _ in range(200):
     with keras.GradientTape() as tape:
         loss = ops.mean(ops.square(ops.matmul(features, w) + bias - targets))
     grad_w, grad_b = tape.gradient(loss, [w, bias])
@@ -54,11 +54,13 @@ points = rng.normal(size=(n, 2)).astype("float32") + labels[:, None] * 2.5
 w2 = keras.Variable(np.zeros((2, 1), "float32"), name="w2")
 b2 = keras.Variable(np.zeros((1,), "float32"), name="b2")
 y_true = labels[:, None]
-for step in range(300):
+for _ in range(300):
     with keras.GradientTape() as tape:
         logits = ops.matmul(points, w2) + b2
         # Numerically stable binary cross-entropy from logits.
-        loss = ops.mean(ops.maximum(logits, 0.0) - logits * y_true + ops.log1p(ops.exp(-ops.abs(logits))))
+        loss = ops.mean(
+            ops.maximum(logits, 0.0) - logits * y_true + ops.log1p(ops.exp(-ops.abs(logits)))
+        )
     gw, gb = tape.gradient(loss, [w2, b2])
     w2.assign_sub(0.5 * gw)
     b2.assign_sub(0.5 * gb)

@@ -1,6 +1,7 @@
 #include "kl/thread_pool.h"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -35,17 +36,18 @@ namespace {
 
 thread_local bool t_in_worker = false;
 
+// Workers spin for a short while after each region before sleeping: back-to-back ops (the
+// common case in a training step) then start within a microsecond instead of paying a futex
+// wake-up, which costs tens of microseconds on virtual machines.
 class ThreadPool {
  public:
   explicit ThreadPool(int n) { resize(n); }
   ~ThreadPool() { stop_workers(); }
 
-  int size() const { return int(workers_.size()) + 1; }
-
   void resize(int n) {
     std::lock_guard<std::mutex> run_lock(run_mutex_);
     stop_workers();
-    stop_ = false;
+    stop_.store(false);
     for (int i = 0; i < n - 1; ++i) workers_.emplace_back([this] { worker_loop(); });
   }
 
@@ -56,54 +58,66 @@ class ThreadPool {
       return;
     }
     std::lock_guard<std::mutex> run_lock(run_mutex_);  // one parallel region at a time
+    fn_.store(&fn);
+    num_tasks_.store(num_tasks);
+    done_.store(0);
+    next_.store(0);
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      fn_ = &fn;
-      num_tasks_ = num_tasks;
-      next_.store(0);
-      done_.store(0);
-      ++generation_;
+      generation_.fetch_add(1);
     }
     cv_.notify_all();
-    bool was_worker = t_in_worker;
     t_in_worker = true;
     work();
-    t_in_worker = was_worker;
-    // Spin briefly, then sleep: most regions finish within microseconds of each other.
+    t_in_worker = false;
     for (int spin = 0; done_.load(std::memory_order_acquire) < num_tasks; ++spin) {
-      if (spin > 4000) {
-        std::unique_lock<std::mutex> lock(mutex_);
-        done_cv_.wait(lock, [&] { return done_.load() >= num_tasks_; });
-        break;
+      if (spin < 200000) {
+        cpu_relax();
+        continue;
       }
+      std::unique_lock<std::mutex> lock(mutex_);
+      done_cv_.wait(lock, [&] { return done_.load() >= num_tasks; });
     }
-    std::lock_guard<std::mutex> lock(mutex_);
-    fn_ = nullptr;
   }
 
  private:
+  static void cpu_relax() {
+#ifdef KL_X86
+    _mm_pause();
+#endif
+  }
+
   void work() {
     int64_t t;
-    while ((t = next_.fetch_add(1)) < num_tasks_) {
-      (*fn_)(t);
-      if (done_.fetch_add(1) + 1 == num_tasks_) {
+    while ((t = next_.fetch_add(1)) < num_tasks_.load()) {
+      (*fn_.load())(t);
+      if (done_.fetch_add(1) + 1 == num_tasks_.load()) {
         std::lock_guard<std::mutex> lock(mutex_);
         done_cv_.notify_all();
       }
     }
   }
 
+  bool wait_for_work(uint64_t seen) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::microseconds(200);
+    for (int spin = 0;; ++spin) {
+      if (generation_.load(std::memory_order_acquire) != seen || stop_.load()) return true;
+      cpu_relax();
+      if ((spin & 255) == 255 && std::chrono::steady_clock::now() > deadline) break;
+    }
+    std::unique_lock<std::mutex> lock(mutex_);
+    cv_.wait(lock, [&] { return stop_.load() || generation_.load() != seen; });
+    return true;
+  }
+
   void worker_loop() {
     t_in_worker = true;
     DenormalGuard ftz;  // for the life of the worker
-    uint64_t seen = 0;
+    uint64_t seen = generation_.load();
     for (;;) {
-      {
-        std::unique_lock<std::mutex> lock(mutex_);
-        cv_.wait(lock, [&] { return stop_ || (generation_ != seen && fn_ != nullptr); });
-        if (stop_) return;
-        seen = generation_;
-      }
+      wait_for_work(seen);
+      if (stop_.load()) return;
+      seen = generation_.load();
       work();
     }
   }
@@ -111,7 +125,7 @@ class ThreadPool {
   void stop_workers() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      stop_ = true;
+      stop_.store(true);
     }
     cv_.notify_all();
     for (auto& w : workers_) w.join();
@@ -121,11 +135,10 @@ class ThreadPool {
   std::vector<std::thread> workers_;
   std::mutex run_mutex_, mutex_;
   std::condition_variable cv_, done_cv_;
-  const std::function<void(int64_t)>* fn_ = nullptr;
-  int64_t num_tasks_ = 0;
-  std::atomic<int64_t> next_{0}, done_{0};
-  uint64_t generation_ = 0;
-  bool stop_ = false;
+  std::atomic<const std::function<void(int64_t)>*> fn_{nullptr};
+  std::atomic<int64_t> num_tasks_{0}, next_{0}, done_{0};
+  std::atomic<uint64_t> generation_{0};
+  std::atomic<bool> stop_{false};
 };
 
 ThreadPool& pool() {

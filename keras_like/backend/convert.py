@@ -19,6 +19,8 @@ def is_tensor(x):
 
 def _from_numpy(array):
     name = array.dtype.name
+    if name == "bfloat16":  # ml_dtypes arrays: NumPy has no native bfloat16
+        return _engine.cast(_engine.from_numpy(array.astype(np.float32)), "bfloat16")
     if name not in _NUMPY_NATIVE or not array.dtype.isnative:
         if array.dtype.kind in "OUSV":
             raise TypeError(
@@ -63,7 +65,9 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     value = getattr(x, "_keras_like_value", None)
     if value is not None:  # a Variable
         return convert_to_tensor(value(), dtype)
-    if isinstance(x, _PY_SCALARS):
+    if isinstance(x, np.generic):  # NumPy scalars keep their dtype (np.float64 is a float)
+        x = np.asarray(x)
+    elif isinstance(x, _PY_SCALARS):
         t = _engine.from_numpy(np.asarray(x))
         return _engine.cast(t, dtype or _default_python_dtype(x))
     if isinstance(x, (list, tuple)):

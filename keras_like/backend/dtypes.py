@@ -11,7 +11,9 @@ ALLOWED_DTYPES = (
 )
 # NumPy dtypes the engine has no native type for, mapped to the nearest that holds them.
 _NUMPY_FALLBACK = {"uint16": "int32", "uint32": "int64", "uint64": "int64"}
-_ALIASES = {"float": "float32", "double": "float64", "int": "int32", "bool_": "bool", "half": "float16"}
+_ALIASES = {
+    "float": "float32", "double": "float64", "int": "int32", "bool_": "bool", "half": "float16",
+}
 
 
 def standardize_dtype(dtype):

@@ -38,6 +38,7 @@ class GradientTape:
         self._recording = False
         self._used = False
         self._watched = []
+        self._turned_on = []  # tensors this tape made require grad; reset once it is done
 
     def __enter__(self):
         self._push()
@@ -61,7 +62,9 @@ class GradientTape:
             t = _source_tensor(t)
             if not t.dtype.startswith(("float", "bfloat")):
                 continue  # TF ignores non-float tensors when watching
-            t.requires_grad = True
+            if not t.requires_grad:
+                t.requires_grad = True
+                self._turned_on.append(t)
             self._watched.append(t)
 
     def watched_variables(self):
@@ -124,5 +127,16 @@ class GradientTape:
                 g = _engine.full(list(s.shape), 0.0, s.dtype)
             result.append(g)
         if not self._persistent:
-            self._watched = []
+            self._release_watched()
         return pack_sequence_as(sources, result)
+
+    def _release_watched(self):
+        # TF semantics: a later tape sees a watched tensor only if it watches it again.
+        for t in self._turned_on:
+            t.requires_grad = False
+        self._turned_on = []
+        self._watched = []
+
+    def __del__(self):
+        if getattr(self, "_turned_on", None):
+            self._release_watched()

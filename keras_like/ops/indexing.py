@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from keras_like.backend.engine import Tensor, _engine as E
+from keras_like.backend.engine import Tensor
+from keras_like.backend.engine import _engine as E
 
 
 def _is_advanced(k):
@@ -32,7 +33,8 @@ def _expand_key(key, ndim):
         raise IndexError("an index can only have a single ellipsis ('...')")
     if consumed > ndim:
         raise IndexError(
-            f"too many indices for tensor: tensor is {ndim}-dimensional, but {consumed} were indexed"
+            f"too many indices for tensor: tensor is {ndim}-dimensional, "
+            f"but {consumed} were indexed"
         )
     out = []
     for k in key:
@@ -53,7 +55,7 @@ def getitem(x, key):
     if any(_is_advanced(k) for k in items):
         # NumPy: next to an array index, an integer is an array index too (it affects placement).
         items = [np.asarray(k, dtype=np.int64) if _is_int(k) else k for k in items]
-    starts, stops, steps, out_shape = [], [], [], []
+    starts, stops, steps = [], [], []
     advanced = []  # (position in the sliced tensor, index array)
     dim = 0
     new_shape_ops = []  # per result axis: kept dims and inserted axes
@@ -75,7 +77,8 @@ def getitem(x, key):
                 if np_k.dtype == bool:
                     arr = E.from_numpy(np_k)
                 else:
-                    arr = E.from_numpy(np_k.astype(np.int64) if np_k.dtype.kind in "iu" or np_k.size == 0 else np_k)
+                    as_int = np_k.dtype.kind in "iu" or np_k.size == 0
+                    arr = E.from_numpy(np_k.astype(np.int64) if as_int else np_k)
             if arr.dtype == "bool":
                 # A mask over the next arr.ndim axes becomes int indices into their flattening.
                 mask = arr.numpy()
@@ -104,6 +107,12 @@ def getitem(x, key):
             advanced.append(("int", dim, 1, arr))
             new_shape_ops.append(("adv", len(advanced) - 1))
         else:
+            if isinstance(k, (float, np.floating)) or (
+                    hasattr(k, "dtype") and str(k.dtype).startswith(("float", "bfloat"))):
+                raise IndexError(
+                    "only integers, slices (`:`), ellipsis (`...`), None and integer or boolean "
+                    f"arrays are valid indices. Received: {k!r}"
+                )
             try:
                 i = int(k.item() if hasattr(k, "item") else k)
             except (TypeError, ValueError):
@@ -148,7 +157,9 @@ def _advanced(view, ops, advanced):
     for group in index_arrays:
         coords.extend(group)
     # Broadcast integer coordinates (tensors or numpy) together.
-    tensors = [c if type(c) is Tensor else E.from_numpy(np.asarray(c, dtype=np.int64)) for c in coords]
+    tensors = [
+        c if type(c) is Tensor else E.from_numpy(np.asarray(c, dtype=np.int64)) for c in coords
+    ]
     bshape = ()
     for t in tensors:
         bshape = np.broadcast_shapes(bshape, tuple(t.shape))
@@ -171,7 +182,8 @@ def _advanced(view, ops, advanced):
     merged = E.reshape(moved, merged_shape)
     out = E.take(merged, linear, first)
     # Re-insert None axes in order (they sit outside the advanced block in practice).
-    new_positions = [i for i, (kind, _) in enumerate([o for o in ops if o[0] != "drop"]) if kind == "new"]
+    kept = [o for o in ops if o[0] != "drop"]
+    new_positions = [i for i, (kind, _) in enumerate(kept) if kind == "new"]
     if new_positions:
         shape = list(out.shape)
         for p in new_positions:

@@ -2,9 +2,10 @@
 
 import numpy as np
 
-from keras_like.backend.engine import Tensor, _engine as E
+from keras_like.backend.engine import Tensor
+from keras_like.backend.engine import _engine as E
 from keras_like.ops import indexing
-from keras_like.ops._base import operand
+from keras_like.ops._base import operand, tensor
 
 
 def _bin(fn, reflected=False):
@@ -14,6 +15,19 @@ def _bin(fn, reflected=False):
     else:
         def method(self, other):
             return fn(self, operand(other))
+    return method
+
+
+def _logical_or_bitwise(logical, bitwise, reflected=False):
+    """`&`, `|`, `^`: logical on bools, bitwise on integers (like NumPy)."""
+
+    def method(self, other):
+        other = operand(other)
+        both_bool = self.dtype == "bool" and (
+            other.dtype == "bool" if type(other) is Tensor else isinstance(other, bool))
+        fn = logical if both_bool else bitwise
+        return fn(other, self) if reflected else fn(self, other)
+
     return method
 
 
@@ -94,18 +108,22 @@ def install():
         "__floordiv__": _bin(E.floor_divide), "__rfloordiv__": _bin(E.floor_divide, True),
         "__mod__": _bin(E.mod), "__rmod__": _bin(E.mod, True),
         "__pow__": _bin(E.power), "__rpow__": _bin(E.power, True),
-        "__matmul__": lambda a, b: E.matmul(a, operand(b) if type(operand(b)) is Tensor else E.scalar(b, a.dtype)),
-        "__rmatmul__": lambda a, b: E.matmul(operand(b), a),
-        "__and__": _bin(E.logical_and), "__rand__": _bin(E.logical_and, True),
-        "__or__": _bin(E.logical_or), "__ror__": _bin(E.logical_or, True),
-        "__xor__": _bin(E.logical_xor), "__rxor__": _bin(E.logical_xor, True),
+        "__matmul__": lambda a, b: E.matmul(a, tensor(b)),
+        "__rmatmul__": lambda a, b: E.matmul(tensor(b), a),
+        "__and__": _logical_or_bitwise(E.logical_and, E.bitwise_and),
+        "__rand__": _logical_or_bitwise(E.logical_and, E.bitwise_and, True),
+        "__or__": _logical_or_bitwise(E.logical_or, E.bitwise_or),
+        "__ror__": _logical_or_bitwise(E.logical_or, E.bitwise_or, True),
+        "__xor__": _logical_or_bitwise(E.logical_xor, E.bitwise_xor),
+        "__rxor__": _logical_or_bitwise(E.logical_xor, E.bitwise_xor, True),
         "__lt__": _bin(E.less), "__le__": _bin(E.less_equal),
         "__gt__": _bin(E.greater), "__ge__": _bin(E.greater_equal),
         "__eq__": _bin(E.equal), "__ne__": _bin(E.not_equal),
         "__neg__": lambda self: E.negative(self),
         "__pos__": lambda self: self,
         "__abs__": lambda self: E.abs(self),
-        "__invert__": lambda self: E.logical_not(self) if self.dtype == "bool" else E.bitwise_invert(self),
+        "__invert__": lambda self: (
+            E.logical_not(self) if self.dtype == "bool" else E.bitwise_invert(self)),
         "__getitem__": indexing.getitem,
         "__setitem__": _setitem,
         "__iter__": _iter,

@@ -137,7 +137,8 @@ def test_cholesky_grad_is_symmetric():
 def triangular(a, lower, unit_diagonal):
     t = np.tril(a) if lower else np.triu(a)
     if unit_diagonal:
-        t = t - np.diagonal(t, axis1=-2, axis2=-1)[..., None] * np.eye(a.shape[-1]) + np.eye(a.shape[-1])
+        eye = np.eye(a.shape[-1])
+        t = t - np.diagonal(t, axis1=-2, axis2=-1)[..., None] * eye + eye
     return t
 
 
@@ -203,7 +204,8 @@ def test_lu_factor_reconstructs(shape):
     lu, piv, perm = (N(t) for t in e.lu_factor(T(a)))
     m, n = shape[-2:]
     k = min(m, n)
-    assert lu.shape == a.shape and piv.shape == shape[:-2] + (k,) and perm.shape == shape[:-2] + (m,)
+    assert lu.shape == a.shape
+    assert piv.shape == shape[:-2] + (k,) and perm.shape == shape[:-2] + (m,)
     assert piv.dtype == np.int32 and perm.dtype == np.int32
     l_fac = np.tril(lu, -1)[..., :, :k] + np.eye(m, k)
     u_fac = np.triu(lu)[..., :k, :]
@@ -271,8 +273,10 @@ def test_qr_float32():
     np.testing.assert_allclose(N(q) @ N(r), a, atol=1e-5)
 
 
-@pytest.mark.parametrize("shape,mode", [((4, 4), "reduced"), ((5, 3), "reduced"), ((3, 5), "reduced"),
-                                        ((3, 5), "complete"), ((2, 4, 3), "reduced")])
+@pytest.mark.parametrize("shape,mode", [
+    ((4, 4), "reduced"), ((5, 3), "reduced"), ((3, 5), "reduced"), ((3, 5), "complete"),
+    ((2, 4, 3), "reduced"),
+])
 def test_qr_grad(shape, mode):
     check_grad(lambda x: e.qr(x, mode=mode), RNG.standard_normal(shape))
 
@@ -418,7 +422,8 @@ def test_non_square_errors(fn, name):
     (e.qr, "qr"), (e.svd, "svd"), (e.lu_factor, "lu_factor"), (e.cholesky, "cholesky"),
 ])
 def test_vector_input_errors(fn, name):
-    with pytest.raises(ValueError, match=rf"\[{name}\] expected a batch of .*matrices, received shape \(3,\)"):
+    pattern = rf"\[{name}\] expected a batch of .*matrices, received shape \(3,\)"
+    with pytest.raises(ValueError, match=pattern):
         fn(T(np.ones(3)))
 
 

@@ -93,7 +93,7 @@ void matmul_kernel(const Op& op, const Tensors& in, Tensors& out) {
     // One block of rows per thread: each element's sum over K runs in the same order whatever
     // the split, so results do not depend on the thread count.
     int64_t threads = num_batch >= num_threads() ? 1 : num_threads();
-    int64_t row_block = work * double(num_batch) < 48.0 * 48.0 * 48.0
+    int64_t row_block = work * double(num_batch) < 96.0 * 96.0 * 96.0
                             ? M
                             : std::max<int64_t>(16, ((M + threads - 1) / threads + 15) / 16 * 16);
     int64_t row_tasks = (M + row_block - 1) / row_block;

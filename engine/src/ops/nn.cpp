@@ -51,9 +51,18 @@ Tensors CumulativeOp::vjp(const Tensors& in, const Tensors& out, const Tensors& 
       return {divide(gy, x)};
     }
     default: {
-      // The running extreme changes only where x equals it; route g there.
-      Tensor hit = cast(binary(BinaryKind::equal, x, out[0]), x.dtype());
-      return {multiply(hit, g)};
+      // Output j equals x at the position that set the running extreme; each output's
+      // cotangent goes to that position. Positions attaining the extreme are where x equals the
+      // output; the last one reached in scan order is the one in force.
+      int64_t length = x.dim(axis_);
+      Shape line(x.ndim(), 1);
+      line[axis_] = length;
+      Tensor index = broadcast_to(reshape(arange(0, 1, length, DType::int64, x.device()), line), x.shape());
+      Tensor hit = binary(BinaryKind::equal, x, out[0]);
+      Tensor none = full({}, reverse_ ? double(length) : -1.0, DType::int64, x.device());
+      Tensor source = cumulative(reverse_ ? CumulativeKind::min : CumulativeKind::max,
+                                 where(hit, index, none), axis_, reverse_);
+      return {scatter_along_axis(zeros_like(x), source, g, axis_, ScatterMode::add)};
     }
   }
 }
