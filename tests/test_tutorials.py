@@ -12,7 +12,8 @@ TUTORIALS = sorted((ROOT / "tutorials").glob("*.py"))
 
 @pytest.mark.parametrize("path", TUTORIALS, ids=[p.name for p in TUTORIALS])
 def test_tutorial_runs(path):
-    result = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=300)
+    result = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
+                            timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -60,7 +60,9 @@ def main():
         path = os.path.join(tmp, "linear_regression.npz")
         save(model, path)
         reloaded = load(path)
-    same = np.array_equal(ops.matmul(x_test, reloaded[0]).numpy(), ops.matmul(x_test, model[0]).numpy())
+    same = np.array_equal(
+        ops.matmul(x_test, reloaded[0]).numpy(), ops.matmul(x_test, model[0]).numpy()
+    )
     print(f"reloaded model gives identical predictions: {same}")
     if test_mse > 0.01 or not same:
         raise SystemExit("linear regression did not converge")

@@ -2,7 +2,8 @@
 
 import functools
 
-from keras_like.backend.engine import Tensor, _engine as E
+from keras_like.backend.engine import Tensor
+from keras_like.backend.engine import _engine as E
 from keras_like.ops._base import tensor
 from keras_like.utils.tree import flatten, pack_sequence_as
 

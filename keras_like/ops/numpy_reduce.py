@@ -1,7 +1,12 @@
 """Reductions, arg-reductions, sorting and scans."""
 
-from keras_like.backend import config
+import math as _math
+
+import numpy as np
+
+from keras_like.backend.engine import Tensor
 from keras_like.ops._base import E, axes, float_tensor, tensor
+from keras_like.ops.numpy_math import _float_operands
 
 
 def _reduce(kind, x, axis, keepdims):
@@ -54,20 +59,33 @@ def _count(x, axis):
     return n
 
 
-def mean(x, axis=None, keepdims=False):
-    """Arithmetic mean; integer inputs give floatx."""
-    x = tensor(x)
-    if not x.dtype.startswith(("float", "bfloat")):
-        x = E.cast(x, config.floatx())
+def _accumulate_in(x):
+    """The dtype to sum `x` in: half precision overflows at 65504, so it sums in float32."""
+    return "float32" if x.dtype in ("float16", "bfloat16") else x.dtype
+
+
+def _mean(x, axis, keepdims):
     total = E.reduce("sum", x, axes(axis), keepdims)
     n = _count(x, axis)
     return E.divide(total, float(n)) if n else E.multiply(total, float("nan"))
 
 
-def var(x, axis=None, keepdims=False):
+def mean(x, axis=None, keepdims=False):
+    """Arithmetic mean; integer inputs give floatx, float16 sums in float32.
+
+    >>> mean([[1, 2], [3, 5]], axis=1).numpy()
+    array([1.5, 4. ], dtype=float32)
+    """
     x = float_tensor(x)
-    m = mean(x, axis, keepdims=True)
-    return mean(E.square(E.subtract(x, m)), axis, keepdims)
+    return E.cast(_mean(E.cast(x, _accumulate_in(x)), axis, keepdims), x.dtype)
+
+
+def var(x, axis=None, keepdims=False):
+    """Population variance (`ddof=0`); NaN over an empty axis, like NumPy."""
+    x = float_tensor(x)
+    work = E.cast(x, _accumulate_in(x))
+    centered = E.subtract(work, _mean(work, axis, keepdims=True))
+    return E.cast(_mean(E.square(centered), axis, keepdims), x.dtype)
 
 
 def std(x, axis=None, keepdims=False):
@@ -75,16 +93,33 @@ def std(x, axis=None, keepdims=False):
 
 
 def average(x, axis=None, weights=None):
-    x = float_tensor(x)
+    """Weighted mean over `axis`; `weights` match `x` or, with `axis`, `x.shape[axis]`.
+
+    >>> average([[1.0, 2.0], [3.0, 6.0]], axis=1, weights=[3.0, 1.0]).numpy()
+    array([1.25, 3.75], dtype=float32)
+    """
     if weights is None:
         return mean(x, axis)
-    w = tensor(weights, x.dtype)
-    if axis is not None and w.ndim == 1 and x.ndim > 1:
-        ax = axes(axis)[0] % x.ndim
-        shape = [1] * x.ndim
-        shape[ax] = w.shape[0]
-        w = E.reshape(w, shape)
-    return E.divide(sum(E.multiply(x, w), axis), sum(E.broadcast_to(w, list(x.shape)) if w.shape != x.shape else w, axis))
+    x, w = _float_operands(x, weights)
+    if tuple(w.shape) != tuple(x.shape):
+        if axis is None:
+            raise ValueError(
+                "Axis must be specified when shapes of `x` and `weights` differ. "
+                f"Received: x.shape={tuple(x.shape)}, weights.shape={tuple(w.shape)}"
+            )
+        ax = [a % x.ndim for a in axes(axis)] if x.ndim else axes(axis)
+        if tuple(w.shape) != tuple(x.shape[a] for a in ax):
+            raise ValueError(
+                "Shape of `weights` must be consistent with the shape of `x` along `axis`. "
+                f"Received: x.shape={tuple(x.shape)}, weights.shape={tuple(w.shape)}, "
+                f"axis={axis}"
+            )
+        # Lay the weight axes out in x's axis order, with size-1 axes in between.
+        if len(ax) > 1:
+            w = E.transpose(w, sorted(range(len(ax)), key=ax.__getitem__))
+        w = E.reshape(w, [x.shape[i] if i in ax else 1 for i in range(x.ndim)])
+    total_weight = E.reduce("sum", E.broadcast_to(w, list(x.shape)), axes(axis), False)
+    return E.divide(E.reduce("sum", E.multiply(x, w), axes(axis), False), total_weight)
 
 
 def argmax(x, axis=None, keepdims=False):
@@ -140,58 +175,68 @@ def median(x, axis=None, keepdims=False):
     return quantile(x, 0.5, axis=axis, keepdims=keepdims)
 
 
+_QUANTILE_METHODS = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
 def quantile(x, q, axis=None, method="linear", keepdims=False):
-    """Quantiles with NumPy's methods: linear, lower, higher, midpoint, nearest."""
-    x = float_tensor(x)
-    q_t = tensor(q, "float64")
-    ndim = x.ndim
-    if axis is None:
-        work, ax = E.reshape(x, [-1]), 0
-    else:
-        ax_list = [a % ndim for a in axes(axis)]
-        keep = [i for i in range(ndim) if i not in ax_list]
-        work = E.transpose(x, keep + ax_list)
-        work = E.reshape(work, [x.shape[i] for i in keep] + [-1])
-        ax = work.ndim - 1
-    sorted_x = E.sort(work, ax, False)[0]
-    n = sorted_x.shape[ax]
-    pos = E.multiply(q_t, float(n - 1))
-    if method == "linear":
-        lo = E.floor(pos)
-    elif method in ("lower", "higher", "midpoint", "nearest"):
-        lo = E.floor(pos)
-    else:
+    """The `q`-th quantiles over `axis`, with NumPy's methods and output layout.
+
+    The result has `q`'s shape first, then the remaining axes of `x` (size 1 with `keepdims`).
+    Between two samples at positions i < j (positions are `q * (n - 1)` into the sorted data),
+    "linear" interpolates, "lower" / "higher" take i / j, "midpoint" their mean and
+    "nearest" the closer one (ties to the even position).
+
+    >>> quantile([[1.0, 2.0, 4.0, 8.0]], [0.5, 1.0], axis=1).numpy()
+    array([[3.],
+           [8.]], dtype=float32)
+    """
+    if method not in _QUANTILE_METHODS:
         raise ValueError(
-            "Invalid value for argument `method`. Expected one of 'linear', 'lower', 'higher', "
-            f"'midpoint', 'nearest'. Received: method={method}"
+            f"Invalid value for argument `method`. Expected one of {_QUANTILE_METHODS}. "
+            f"Received: method={method}"
         )
-    hi = E.minimum(E.add(lo, 1.0), float(n - 1))
+    if type(q) is not Tensor:
+        q_values = np.asarray(q, dtype=np.float64)
+        if np.any((q_values < 0) | (q_values > 1)):
+            raise ValueError(f"Quantiles must be in the range [0, 1]. Received: q={q}")
+    x, q_t = float_tensor(x), tensor(q, "float64")
+    ndim = x.ndim
+    reduced = list(range(ndim)) if axis is None else axes(axis)
+    for a in reduced:
+        if not -ndim <= a < ndim:
+            raise ValueError(f"`axis` {axis} is out of bounds for a tensor of rank {ndim}")
+    reduced = sorted({a % ndim for a in reduced}) if ndim else []
+    kept = [i for i in range(ndim) if i not in reduced]
+    n = _math.prod(x.shape[i] for i in reduced)
+    if n == 0:
+        raise ValueError(f"Cannot take quantiles over an empty axis. Received: x.shape={x.shape}")
+    # Sort the reduced axes as one last axis.
+    work = E.reshape(E.transpose(x, kept + reduced), [x.shape[i] for i in kept] + [n])
+    last = len(kept)
+    ordered = E.sort(work, last, False)[0]
+    pos = E.reshape(E.multiply(q_t, float(n - 1)), [-1])
     if method == "nearest":
-        idx = E.round(pos)
-        lo = hi = idx
-    frac = E.cast(E.subtract(pos, lo), x.dtype)
-    lo_i, hi_i = E.cast(lo, "int64"), E.cast(hi, "int64")
-    lo_v = E.take(sorted_x, E.reshape(lo_i, [-1]), ax)
-    hi_v = E.take(sorted_x, E.reshape(hi_i, [-1]), ax)
-    if method == "lower" or method == "nearest":
-        out = lo_v
+        lo = hi = E.round(pos)  # half to even, as NumPy
+    else:
+        lo, hi = E.floor(pos), E.ceil(pos)
+    lower = E.take(ordered, E.cast(lo, "int64"), last)
+    upper = E.take(ordered, E.cast(hi, "int64"), last)
+    if method in ("lower", "nearest"):
+        out = lower
     elif method == "higher":
-        out = hi_v
-    elif method == "midpoint":
-        out = E.multiply(E.add(lo_v, hi_v), 0.5)
+        out = upper
+    elif method == "midpoint":  # at an exact sample lower == upper, so this is that sample
+        out = E.multiply(E.add(lower, upper), 0.5)
     else:
-        f = E.reshape(frac, [-1])
-        out = E.add(lo_v, E.multiply(E.subtract(hi_v, lo_v), f))
-    # out has the quantile axis at `ax`; NumPy puts q's axes first.
-    if q_t.ndim == 0:
-        out = E.reshape(out, list(out.shape[:ax]) + list(out.shape[ax + 1:]))
-    else:
-        perm = [ax] + [i for i in range(out.ndim) if i != ax]
-        out = E.transpose(out, perm)
+        frac = E.cast(E.subtract(pos, lo), x.dtype)
+        out = E.add(lower, E.multiply(E.subtract(upper, lower), frac))
+    # NaNs sort last, so a slice holding one would otherwise give a finite quantile.
+    has_nan = E.reduce("any", E.isnan(work), [last], True)
+    out = E.where(has_nan, float("nan"), out)
+    # (kept..., q) -> (q..., kept...), NumPy's layout.
+    out = E.transpose(out, [last] + list(range(last)))
     if keepdims:
-        if axis is None:
-            shape = list(out.shape[: q_t.ndim]) + [1] * ndim
-        else:
-            shape = list(out.shape[: q_t.ndim]) + [1 if i in ax_list else x.shape[i] for i in range(ndim)]
-        out = E.reshape(out, shape)
-    return out
+        rest = [1 if i in reduced else x.shape[i] for i in range(ndim)]
+    else:
+        rest = [x.shape[i] for i in kept]
+    return E.reshape(out, list(q_t.shape) + rest)

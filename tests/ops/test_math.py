@@ -4,9 +4,9 @@ import math
 
 import numpy as np
 import pytest
+from helpers import check_op, random_array
 
 import keras_like as keras
-from helpers import check_op, random_array
 from keras_like import ops
 
 _erf = np.vectorize(math.erf)

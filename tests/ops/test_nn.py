@@ -5,8 +5,8 @@ import warnings
 
 import numpy as np
 import pytest
-
 from helpers import check_op, random_array
+
 from keras_like import config, ops
 
 _erf = np.vectorize(math.erf)

@@ -162,15 +162,11 @@ def test_full_float_fill():
     np.testing.assert_array_equal(got.numpy(), [2.5, 2.5])
 
 
-@pytest.mark.xfail(strict=True, reason="Keras full(dtype=None) is floatx whatever the fill "
-                   "value; keras_like takes the fill's dtype (int32 / bool)")
 @pytest.mark.parametrize("fill", [3, True])
 def test_full_default_dtype_is_floatx(fill):
     assert ops.full((2, 2), fill).dtype == "float32"
 
 
-@pytest.mark.xfail(strict=True, reason="the fill value travels as a double (E.full's value "
-                   "argument and float(fill) in ops.full): int64 above 2**53 is rounded")
 def test_full_large_int64_value_is_exact():
     big = 2**53 + 1
     got = ops.full((2,), big, dtype="int64")

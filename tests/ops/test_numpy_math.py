@@ -159,8 +159,6 @@ def test_round_with_decimals():
                                    rtol=1e-12)
 
 
-@pytest.mark.xfail(strict=True, reason="round(int, decimals<0) returns float32; Keras casts the "
-                   "result back to the integer dtype")
 def test_round_integers_with_negative_decimals():
     i = np.array([15, 25, -35, 1234], np.int32)
     got = ops.round(i, -1)
@@ -343,28 +341,18 @@ def test_integer_preserving_ops(name, dtype, expected):
     assert out.dtype == expected
 
 
-KERAS_FLOAT_DTYPE_XFAIL = pytest.mark.xfail(
-    strict=True, reason="Keras floor/ceil cast integer inputs to floatx (jnp via "
-    "result_type(x, float)); keras_like keeps the integer dtype")
-
-
-@KERAS_FLOAT_DTYPE_XFAIL
 @pytest.mark.parametrize("name", ["floor", "ceil"])
 def test_floor_ceil_of_int_give_float32(name):
     got = getattr(ops, name)(np.array([1, -2, 3], np.int32))
     assert got.dtype == "float32"
 
 
-@pytest.mark.xfail(strict=True, reason="square(bool) should promote to int32 like "
-                   "jnp.square; keras_like returns bool")
 def test_square_of_bool_gives_int32():
     got = ops.square(np.array([True, False]))
     assert got.dtype == "int32"
     np.testing.assert_array_equal(got.numpy(), [1, 0])
 
 
-@pytest.mark.xfail(strict=True, reason="logaddexp/hypot cast each integer input to float32 "
-                   "before promoting, so float16 + int32 gives float32 (Keras: float16)")
 @pytest.mark.parametrize("name", ["logaddexp", "hypot"])
 def test_mixed_float16_int_float_math(name):
     x = ops.ones((2,), dtype="float16")
@@ -372,8 +360,6 @@ def test_mixed_float16_int_float_math(name):
     assert getattr(ops, name)(x, y).dtype == "float16"
 
 
-@pytest.mark.xfail(strict=True, reason="copysign of integer inputs returns float64 (the "
-                   "-1.0/1.0 literals in where() are strong float64); expected float32")
 def test_copysign_of_int_gives_float32():
     got = ops.copysign(np.array([1, 2], np.int32), np.array([-1, 1], np.int32))
     assert got.dtype == "float32"

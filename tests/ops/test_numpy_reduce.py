@@ -243,14 +243,8 @@ def test_quantile_linear_forward_and_gradient(q, axis):
              lambda x: np.quantile(x, q, axis=axis), [(2, 7)], dtype="float64")
 
 
-INTEGER_POSITION_XFAIL = pytest.mark.xfail(
-    strict=True, reason="quantile 'higher'/'midpoint' take index floor(pos)+1 even when pos is "
-    "an integer (NumPy: ceil(pos)), e.g. q=0.0")
-
-
 @pytest.mark.parametrize("method", [
-    "lower", pytest.param("higher", marks=INTEGER_POSITION_XFAIL),
-    pytest.param("midpoint", marks=INTEGER_POSITION_XFAIL), "nearest",
+    "lower", "higher", "midpoint", "nearest",
 ])
 def test_quantile_methods(method):
     x = random_array((3, 6), "float64")

@@ -1,6 +1,6 @@
 import numpy as np
-
 from helpers import check_op
+
 from keras_like import ops
 
 
