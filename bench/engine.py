@@ -18,8 +18,12 @@ import numpy as np
 
 
 def median_time(fn, repeat, number=1):
+    # Let the previous library's spinning worker threads (OpenBLAS, OpenMP) go idle first: on
+    # two cores they would otherwise steal a core from whatever is measured next.
+    time.sleep(0.3)
     times = []
-    fn()  # warm-up: caches, allocator, thread wake-up
+    for _ in range(3):
+        fn()  # warm-up: caches, allocator, thread wake-up
     for _ in range(repeat):
         start = time.perf_counter()
         for _ in range(number):

@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 
+from keras_like.backend.engine import Tensor
 from keras_like.ops._base import E, tensor
 from keras_like.ops.numpy_shape import _axis, _host_indices, _slice_axis
 
@@ -31,11 +32,10 @@ def _finish(out, was_bool):
 
 
 def _matmul2(a, b):
-    # Vectors are promoted to matrices here rather than in the engine (see the report on
-    # matmul(1-D, 1-D)); the added axes are dropped again afterwards.
-    if a.ndim == 1 and b.ndim == 1:
-        return E.reshape(E.matmul(E.reshape(a, [1, -1]), E.reshape(b, [-1, 1])), [])
     return E.matmul(a, b)
+
+
+_FLOATS = ("float16", "bfloat16", "float32", "float64")
 
 
 def matmul(x1, x2):
@@ -44,6 +44,11 @@ def matmul(x1, x2):
     >>> matmul(ones((5, 2, 3)), ones((3, 4))).shape
     (5, 2, 4)
     """
+    # Fast path (every Dense layer comes here): float tensors of one dtype go straight to the
+    # engine, whose shape checks name matmul and both shapes.
+    if type(x1) is Tensor and type(x2) is Tensor and x1.dtype == x2.dtype and \
+            x1.dtype in _FLOATS and x1.ndim >= 2 and x2.ndim >= 2:
+        return E.matmul(x1, x2)
     a, b = tensor(x1), tensor(x2)
     if a.ndim == 0 or b.ndim == 0:
         raise ValueError(
