@@ -3,6 +3,7 @@
 #include <nanobind/stl/pair.h>
 
 #include "bindings.h"
+#include "kl/optim.h"
 
 namespace kl::python {
 namespace {
@@ -95,6 +96,13 @@ void init_ops(nb::module_& m) {
                   seed, counter, device_from_name(device));
   }, "kind"_a, "shape"_a, "dtype"_a, "seed"_a, "counter"_a, "device"_a = "cpu", Release());
   m.def("assign", &assign, "dst"_a, "src"_a, Release());
+  m.def("optimizer_update", [](const std::string& kind, const Tensor& variable, const Tensor& gradient,
+                               const Tensors& slots, const std::vector<double>& scalars) {
+    static const char* names[] = {"sgd", "adam", "rmsprop", "adagrad", "adamax", "lion", "nadam",
+                                  "adadelta"};
+    optimizer_update(enum_from_name<OptimizerKind>(kind, names, "optimizer"), variable, gradient,
+                     slots, scalars);
+  }, "kind"_a, "variable"_a, "gradient"_a, "slots"_a, "scalars"_a, Release());
   m.def("empty", [](const Shape& shape, const std::string& dtype, const std::string& device) {
     return empty(shape, dt(dtype), device_from_name(device));
   }, "shape"_a, "dtype"_a, "device"_a = "cpu");

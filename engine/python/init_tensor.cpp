@@ -17,7 +17,8 @@ nb::tuple shape_tuple(const Shape& shape) {
 }  // namespace
 
 void init_tensor(nb::module_& m) {
-  nb::class_<Tensor>(m, "Tensor")
+  // dynamic_attr: Keras code attaches `_keras_mask` to tensors.
+  nb::class_<Tensor>(m, "Tensor", nb::dynamic_attr())
       .def_prop_ro("shape", [](const Tensor& t) { return shape_tuple(t.shape()); })
       .def_prop_ro("strides", [](const Tensor& t) { return shape_tuple(t.strides()); })
       .def_prop_ro("dtype", [](const Tensor& t) { return dtype_name(t.dtype()); })

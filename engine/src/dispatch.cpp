@@ -14,6 +14,10 @@ Kernel g_kernels[kNumOpKinds][kNumDeviceKinds] = {};
 
 Device common_device(const Op& op, const Tensors& inputs) {
   if (inputs.empty()) return op.output_device(inputs);
+  // A meta input makes the whole op shape-only: symbolic calls mix meta activations with real
+  // weights.
+  for (const auto& t : inputs)
+    if (t.device().kind == DeviceKind::meta) return t.device();
   Device dev = inputs[0].device();
   for (const auto& t : inputs)
     KL_CHECK(t.device() == dev, "[", op.name(), "] inputs are on different devices: ",
@@ -89,7 +93,7 @@ const char* op_kind_name(OpKind kind) {
       "concatenate", "pad", "take", "scatter", "take_along_axis", "scatter_along_axis",
       "cumulative", "sort", "softmax", "log_softmax",
       "arange", "full", "random",
-      "cholesky", "triangular_solve", "lu", "qr", "svd", "eigh", "custom_vjp"};
+      "cholesky", "triangular_solve", "lu", "qr", "svd", "eigh", "custom_vjp", "optimizer_update"};
   static_assert(sizeof(names) / sizeof(names[0]) == kNumOpKinds, "op_kind_name is out of date");
   return names[int(kind)];
 }

@@ -13,6 +13,7 @@ void register_shape_kernels();
 void register_indexing_kernels();
 void register_nn_kernels();
 void register_random_kernels();
+void register_optim_kernels();
 void register_linalg_kernels();
 }  // namespace kl::cpu
 

@@ -20,6 +20,7 @@ void register_kernels() {
   register_indexing_kernels();
   register_nn_kernels();
   register_random_kernels();
+  register_optim_kernels();
   register_linalg_kernels();
 }
 

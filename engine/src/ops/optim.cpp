@@ -1,0 +1,55 @@
+// Validation and dispatch of the fused optimizer updates.
+//
+// scalars per kind (lr is the step's learning rate, wd its decoupled weight decay):
+//   sgd:      lr, momentum, nesterov(0/1), wd                 slots: [momentum] when momentum > 0
+//   adam:     lr_t, beta1, beta2, epsilon, amsgrad(0/1), wd, lr    slots: m, v [, v_hat]
+//             lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t)
+//   rmsprop:  lr, rho, momentum, epsilon, centered(0/1), wd   slots: velocity [, momentum][, avg]
+//   adagrad:  lr, epsilon, wd                                 slots: accumulator
+//   adamax:   lr_t = lr / (1 - beta1^t), beta1, beta2, epsilon, wd, lr    slots: m, u
+//   lion:     lr, beta1, beta2, wd                            slots: m
+//   nadam:    lr, beta1, beta2, epsilon, u_t, u_t1, u_prod, u_prod_t1, beta2_pow, wd   slots: m, v
+//   adadelta: lr, rho, epsilon, wd                            slots: accumulated grad, delta
+#include "kl/optim.h"
+
+#include "kl/ops.h"
+
+namespace kl {
+
+const char* OptimizerUpdateOp::name() const {
+  static const char* names[] = {"sgd", "adam", "rmsprop", "adagrad", "adamax", "lion", "nadam",
+                                "adadelta"};
+  static_assert(sizeof(names) / sizeof(names[0]) == int(OptimizerKind::count_), "optimizer names");
+  return names[int(k_)];
+}
+
+void optimizer_update(OptimizerKind kind, const Tensor& variable, const Tensor& gradient,
+                      const Tensors& slots, const std::vector<double>& scalars) {
+  OptimizerUpdateOp op(kind, scalars);
+  auto check = [&](const Tensor& t, const char* what) {
+    KL_CHECK(t.shape() == variable.shape(), "[", op.name(), "] ", what, " has shape ",
+             shape_str(t.shape()), " but the variable has shape ", shape_str(variable.shape()));
+    KL_CHECK(t.is_contiguous(), "[", op.name(), "] ", what, " must be contiguous");
+    KL_CHECK(t.device() == variable.device(), "[", op.name(), "] ", what, " is on ",
+             device_name(t.device()), ", the variable on ", device_name(variable.device()));
+  };
+  KL_CHECK(is_floating(variable.dtype()), "[", op.name(), "] expected a floating variable, received ",
+           dtype_name(variable.dtype()));
+  KL_CHECK(variable.storage()->writable(), "[", op.name(), "] the variable is read-only");
+  check(variable, "the variable");
+  check(gradient, "the gradient");
+  for (const auto& s : slots) {
+    check(s, "an optimizer slot");
+    KL_CHECK(s.dtype() == variable.dtype(), "[", op.name(), "] slot dtype ", dtype_name(s.dtype()),
+             " differs from the variable's ", dtype_name(variable.dtype()));
+  }
+  if (variable.device().kind == DeviceKind::meta) return;
+  Kernel kernel = find_kernel(OpKind::optimizer_update, variable.device().kind);
+  KL_CHECK(kernel, "[", op.name(), "] no kernel for device ", device_kind_name(variable.device().kind));
+  Tensors inputs{variable, gradient.dtype() == variable.dtype() ? gradient : cast(gradient, variable.dtype())};
+  inputs.insert(inputs.end(), slots.begin(), slots.end());
+  Tensors none;
+  kernel(op, inputs, none);
+}
+
+}  // namespace kl
