@@ -5,6 +5,7 @@ import numpy as np
 from keras_like.backend import config
 from keras_like.backend.dtypes import standardize_dtype
 from keras_like.backend.engine import Tensor, _engine
+from keras_like.backend.keras_tensor import KerasTensor, SymbolicInput
 
 _PY_SCALARS = (float, int, bool)
 _NUMPY_NATIVE = {
@@ -65,12 +66,16 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     value = getattr(x, "_keras_like_value", None)
     if value is not None:  # a Variable
         return convert_to_tensor(value(), dtype)
+    if type(x) is KerasTensor:
+        raise SymbolicInput()
     if isinstance(x, np.generic):  # NumPy scalars keep their dtype (np.float64 is a float)
         x = np.asarray(x)
     elif isinstance(x, _PY_SCALARS):
         t = _engine.from_numpy(np.asarray(x))
         return _engine.cast(t, dtype or _default_python_dtype(x))
     if isinstance(x, (list, tuple)):
+        if any(type(v) is KerasTensor for v in _flat(x)):
+            raise SymbolicInput()
         if any(type(v) is Tensor or hasattr(v, "_keras_like_value") for v in _flat(x)):
             from keras_like.ops import numpy as knp
 

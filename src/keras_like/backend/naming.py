@@ -29,3 +29,27 @@ class name_scope:
 
 def current_path(name):
     return "/".join([*_stack(), name])
+
+
+_NAME_COUNTS = {}
+
+
+def to_snake_case(name):
+    """CamelCase class names to Keras's snake_case layer names ("Conv2D" -> "conv2d")."""
+    import re
+
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    name = re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+    return name
+
+
+def auto_name(prefix):
+    """Unique names like Keras: "dense", "dense_1", "dense_2", ..."""
+    count = _NAME_COUNTS.get(prefix, 0)
+    _NAME_COUNTS[prefix] = count + 1
+    return prefix if count == 0 else f"{prefix}_{count}"
+
+
+def clear_session():
+    """Resets automatic naming (`keras.backend.clear_session()`)."""
+    _NAME_COUNTS.clear()

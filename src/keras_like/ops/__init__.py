@@ -14,3 +14,42 @@ from keras_like.ops.nn import *  # noqa: F401,F403
 from keras_like.ops.numpy import *  # noqa: F401,F403
 
 _tensor_methods.install()
+
+# Public ops accept KerasTensors: a call with symbolic arguments records a functional-graph node.
+from keras_like.ops.operation import symbolic_aware as _symbolic_aware  # noqa: E402
+
+_NOT_SYMBOLIC = {
+    "convert_to_tensor", "convert_to_numpy", "is_tensor", "shape", "dtype", "ndim", "size",
+    "custom_gradient",
+}
+
+
+_OP_MODULES = {f"keras_like.ops.{m}" for m in (
+    "core", "control_flow", "linalg", "math", "nn", "numpy_create", "numpy_linalg_like",
+    "numpy_math", "numpy_reduce", "numpy_shape")}
+
+
+def _wrap_for_symbolic_calls():
+    import types
+
+    wrapped = {}  # one wrapper per function, so ops.x is ops.numpy.x stays true
+    for namespace in (globals(), core.__dict__, linalg.__dict__, math.__dict__, nn.__dict__,
+                      numpy.__dict__):
+        for name, value in list(namespace.items()):
+            if (name.startswith("_") or name in _NOT_SYMBOLIC
+                    or not isinstance(value, types.FunctionType)
+                    or value.__module__ not in _OP_MODULES
+                    or hasattr(value, "__wrapped_op__")):
+                continue
+            if value not in wrapped:
+                wrapped[value] = _symbolic_aware(value)
+            namespace[name] = wrapped[value]
+
+
+_wrap_for_symbolic_calls()
+
+# Star imports from modules without __all__ bring their helpers along; keras.ops has none of them.
+for _name in ("E", "Tensor", "config", "np", "axes", "binary", "float_tensor", "operand",
+              "shape_list", "tensor"):
+    globals().pop(_name, None)
+del _name
