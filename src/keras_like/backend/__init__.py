@@ -12,3 +12,14 @@ __all__ = [
     "config", "convert_to_numpy", "convert_to_tensor", "is_tensor", "result_type",
     "standardize_dtype", "Tensor", "GradientTape", "name_scope", "Variable",
 ]
+from keras_like.backend.optimizer_kernels import optimizer_update  # noqa: E402,F401
+from keras_like.backend.config import (  # noqa: E402,F401
+    backend,
+    epsilon,
+    floatx,
+    image_data_format,
+    set_epsilon,
+    set_floatx,
+    set_image_data_format,
+)
+from keras_like.backend.naming import clear_session  # noqa: E402,F401

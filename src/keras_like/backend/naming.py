@@ -14,21 +14,28 @@ def _stack():
 class name_scope:
     """Context manager prefixing the paths of variables created inside it."""
 
-    def __init__(self, name):
+    def __init__(self, name, caller=None):
         if not isinstance(name, str) or not name:
             raise ValueError(f"Argument `name` must be a non-empty string. Received: name={name}")
         self.name = name
+        self.caller = caller
+        self._pushed = False
 
     def __enter__(self):
-        _stack().append(self.name)
+        stack = _stack()
+        # A layer re-entering its own scope (build, then add_weight) does not nest twice.
+        if not (self.caller is not None and stack and stack[-1] == (self.name, id(self.caller))):
+            stack.append((self.name, None if self.caller is None else id(self.caller)))
+            self._pushed = True
         return self
 
     def __exit__(self, *exc):
-        _stack().pop()
+        if self._pushed:
+            _stack().pop()
 
 
 def current_path(name):
-    return "/".join([*_stack(), name])
+    return "/".join([*(entry[0] for entry in _stack()), name])
 
 
 _NAME_COUNTS = {}

@@ -51,6 +51,9 @@ class Variable:
                 f"Initial value has shape {value.shape}, which is incompatible with the "
                 f"`shape` argument {tuple(shape)}"
             )
+        self.regularizer = None
+        self.constraint = None
+        self.overwrite_with_gradient = False
         self._value = _engine.copy(value)  # always owns its memory
         self._value.requires_grad = self.trainable and self._value.dtype in (
             "float16", "bfloat16", "float32", "float64")

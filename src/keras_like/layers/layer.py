@@ -1,0 +1,512 @@
+"""`keras_like.layers.Layer`: the Keras 3 layer contract.
+
+`__init__` stores configuration; `build(input_shape)` creates weights with `add_weight` (run
+automatically on the first call); `call(inputs, training=None, mask=None)` computes with
+`keras_like.ops`. Calling a layer on KerasTensors records a functional-graph node instead.
+"""
+
+import inspect
+import threading
+
+from keras_like import dtype_policies
+from keras_like.backend import naming
+from keras_like.backend.convert import convert_to_tensor
+from keras_like.backend.engine import Tensor
+from keras_like.backend.keras_tensor import KerasTensor
+from keras_like.backend.variable import Variable
+from keras_like.layers.input_spec import assert_input_compatibility
+from keras_like.ops.operation import Operation, any_symbolic
+from keras_like.utils import tree
+
+_ALLOWED_LEGACY_KWARGS = {"input_shape", "input_dim", "batch_input_shape", "batch_size",
+                          "weights"}
+_call_context = threading.local()
+_signature_cache = {}
+
+
+def _context():
+    return getattr(_call_context, "current", None)
+
+
+class _CallContext:
+    """State shared by all layer calls nested inside one top-level call."""
+
+    def __init__(self, training):
+        self.training = training
+
+
+def _method_params(cls, method_name):
+    key = (cls, method_name)
+    params = _signature_cache.get(key)
+    if params is None:
+        method = getattr(cls, method_name)
+        params = [p for p in inspect.signature(method).parameters.values() if p.name != "self"]
+        _signature_cache[key] = params
+    return params
+
+
+def _shapes(x):
+    return tree.map_structure(lambda t: tuple(t.shape) if hasattr(t, "shape") else t, x)
+
+
+class Layer(Operation):
+    """Base class of all layers.
+
+    Example:
+    >>> class Scale(Layer):
+    ...     def build(self, input_shape):
+    ...         self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+    ...     def call(self, x):
+    ...         return x * self.w
+    """
+
+    def __init__(self, *, activity_regularizer=None, trainable=True, dtype=None,
+                 autocast=True, name=None, **kwargs):
+        unknown = set(kwargs) - _ALLOWED_LEGACY_KWARGS
+        if unknown:
+            raise ValueError(
+                f"Unrecognized keyword arguments passed to {type(self).__name__}: "
+                f"{ {k: kwargs[k] for k in sorted(unknown)} }"
+            )
+        if name is not None and (not isinstance(name, str) or "/" in name):
+            raise ValueError(
+                f"Argument `name` must be a string and cannot contain character `/`. "
+                f"Received: name={name} (of type {type(name)})"
+            )
+        object.__setattr__(self, "_tracking_ready", False)
+        Operation.__init__(self, name=name)
+        self._trainable = bool(trainable)
+        self.dtype_policy = dtype_policies.get(dtype)
+        self.autocast = autocast
+        self.built = False
+        self.input_spec = None
+        self._own_trainable = []
+        self._own_non_trainable = []
+        self._losses = []
+        self._build_shapes_dict = None
+        self._call_params = _method_params(type(self), "call")
+        names = [p.name for p in self._call_params]
+        self._call_has_training_arg = "training" in names
+        self._call_has_mask_arg = "mask" in names
+        self.supports_masking = type(self).compute_mask is not Layer.compute_mask
+        # Sequential's first layer may say what it expects: Dense(4, input_shape=(3,)).
+        batch_size = kwargs.get("batch_size")
+        if "batch_input_shape" in kwargs:
+            self._batch_input_shape = tuple(kwargs["batch_input_shape"])
+        elif "input_shape" in kwargs:
+            self._batch_input_shape = (batch_size, *tuple(kwargs["input_shape"]))
+        elif "input_dim" in kwargs:
+            self._batch_input_shape = (batch_size, kwargs["input_dim"])
+        else:
+            self._batch_input_shape = None
+        self._initial_weights = kwargs.get("weights")
+        from keras_like import regularizers
+
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        object.__setattr__(self, "_tracking_ready", True)
+
+    # ---- dtypes ------------------------------------------------------------------------------
+
+    @property
+    def dtype(self):
+        return self.dtype_policy.variable_dtype
+
+    @property
+    def compute_dtype(self):
+        return self.dtype_policy.compute_dtype
+
+    @property
+    def variable_dtype(self):
+        return self.dtype_policy.variable_dtype
+
+    # ---- tracking ----------------------------------------------------------------------------
+
+    _NOT_TRACKED = frozenset({"_inbound_nodes", "_outbound_nodes", "_losses", "input_spec",
+                              "_layers_cache",
+                              "_own_trainable", "_own_non_trainable", "_call_params",
+                              "dtype_policy", "_build_shapes_dict", "activity_regularizer"})
+
+    def _tracked_values(self):
+        for key, value in self.__dict__.items():
+            if key in self._NOT_TRACKED:
+                continue
+            yield value
+
+    def __setattr__(self, name, value):
+        if isinstance(value, (Layer, list, tuple, dict)) and name != "_layers_cache":
+            self.__dict__["_layers_cache"] = None
+        object.__setattr__(self, name, value)
+
+    @property
+    def _layers(self):
+        """Direct sublayers, in attribute order (lists, tuples and dicts are looked into).
+
+        Cached; assigning a layer or container attribute resets the cache, and code that
+        mutates a tracked list in place (Sequential.add) calls `_invalidate_tracking()`.
+        """
+        cached = self.__dict__.get("_layers_cache")
+        if cached is not None:
+            return cached
+        found, seen = [], set()
+
+        def visit(value):
+            if isinstance(value, Layer):
+                if id(value) not in seen and value is not self:
+                    seen.add(id(value))
+                    found.append(value)
+            elif isinstance(value, (list, tuple)):
+                for v in value:
+                    visit(v)
+            elif isinstance(value, dict):
+                for v in value.values():
+                    visit(v)
+
+        for value in self._tracked_values():
+            visit(value)
+        self.__dict__["_layers_cache"] = found
+        return found
+
+    def _invalidate_tracking(self):
+        self.__dict__["_layers_cache"] = None
+
+    def _attribute_variables(self):
+        own = {id(v) for v in self._own_trainable + self._own_non_trainable}
+        for value in self._tracked_values():
+            items = value if isinstance(value, (list, tuple)) else [value]
+            for v in items:
+                if isinstance(v, Variable) and id(v) not in own:
+                    own.add(id(v))
+                    yield v
+
+    def _flatten_layers(self, include_self=True):
+        layers = [self] if include_self else []
+        for layer in self._layers:
+            layers.extend(layer._flatten_layers(include_self=True))
+        return layers
+
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        value = bool(value)
+        for layer in self._flatten_layers():
+            layer._trainable = value
+
+    def _collect(self, trainable):
+        result, seen = [], set()
+        own_trainable = self._own_trainable + [v for v in self._attribute_variables()
+                                               if v.trainable]
+        own_other = self._own_non_trainable + [v for v in self._attribute_variables()
+                                               if not v.trainable]
+        if trainable:
+            candidates = own_trainable if self._trainable else []
+        else:
+            candidates = own_other + ([] if self._trainable else own_trainable)
+        for v in candidates:
+            if id(v) not in seen:
+                seen.add(id(v))
+                result.append(v)
+        for layer in self._layers:
+            sub = layer.trainable_weights if trainable else layer.non_trainable_weights
+            for v in sub:
+                if id(v) not in seen:
+                    seen.add(id(v))
+                    result.append(v)
+        return result
+
+    @property
+    def trainable_weights(self):
+        return self._collect(True)
+
+    @property
+    def non_trainable_weights(self):
+        return self._collect(False)
+
+    @property
+    def weights(self):
+        return self.trainable_weights + self.non_trainable_weights
+
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
+
+    @property
+    def variables(self):
+        return self.weights
+
+    def get_weights(self):
+        return [v.numpy() for v in self.weights]
+
+    def set_weights(self, weights):
+        params = self.weights
+        if len(params) != len(weights):
+            raise ValueError(
+                f"You called `set_weights(weights)` on layer '{self.name}' with a weight list of "
+                f"length {len(weights)}, but the layer was expecting {len(params)} weights."
+            )
+        for variable, value in zip(params, weights):
+            if tuple(variable.shape) != tuple(getattr(value, "shape", ())):
+                raise ValueError(
+                    f"Layer {self.name} weight shape {variable.shape} is not compatible with "
+                    f"provided weight shape {getattr(value, 'shape', None)}."
+                )
+            variable.assign(value)
+
+    def count_params(self):
+        if not self.built:
+            raise ValueError(
+                "You tried to call `count_params` on layer '{}', but the layer isn't built. You "
+                "can build it manually via: `layer.build(input_shape)`.".format(self.name)
+            )
+        total = 0
+        for v in self.weights:
+            n = 1
+            for d in v.shape:
+                n *= d
+            total += n
+        return total
+
+    # ---- weights -----------------------------------------------------------------------------
+
+    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True, autocast=True,
+                   regularizer=None, constraint=None, aggregation="none",
+                   overwrite_with_gradient=False, name=None):
+        """Creates a variable owned by this layer (path "<layer name>/<name>")."""
+        from keras_like import constraints, initializers, regularizers
+        from keras_like.backend.dtypes import standardize_dtype
+
+        shape = () if shape is None else tuple(shape)
+        dtype = standardize_dtype(dtype or self.variable_dtype)
+        if initializer is None:
+            initializer = "glorot_uniform" if dtype.startswith(("float", "bfloat")) else "zeros"
+        initializer = initializers.get(initializer)
+        with naming.name_scope(self.name, caller=self):
+            variable = Variable(initializer, shape=shape, dtype=dtype, trainable=trainable,
+                                autocast=autocast, aggregation=aggregation, name=name)
+        variable.regularizer = regularizers.get(regularizer)
+        variable.constraint = constraints.get(constraint)
+        variable.overwrite_with_gradient = overwrite_with_gradient
+        (self._own_trainable if trainable else self._own_non_trainable).append(variable)
+        return variable
+
+    # ---- building ----------------------------------------------------------------------------
+
+    def build(self, input_shape):
+        self.built = True
+
+    def _maybe_build(self, args, kwargs):
+        if self.built:
+            return
+        params = _method_params(type(self), "build")
+        shapes = {}
+        if len(params) == 1 and args:
+            shapes[params[0].name] = _shapes(args[0])
+        else:
+            call_names = [p.name for p in self._call_params]
+            bound = dict(zip(call_names, args))
+            bound.update(kwargs)
+            for p in params:
+                key = p.name[:-6] if p.name.endswith("_shape") else p.name
+                if key in bound:
+                    shapes[p.name] = _shapes(bound[key])
+        with naming.name_scope(self.name, caller=self):
+            if type(self).build is not Layer.build:
+                self.build(**shapes)
+        self._build_shapes_dict = shapes
+        self.built = True
+        if self._initial_weights is not None:
+            self.set_weights(self._initial_weights)
+            self._initial_weights = None
+
+    def build_from_config(self, config):
+        shape = config.get("input_shape")
+        if shape is not None and not self.built:
+            with naming.name_scope(self.name, caller=self):
+                self.build(shape)
+            self._build_shapes_dict = {"input_shape": shape}
+            self.built = True
+        elif config.get("shapes_dict") and not self.built:
+            with naming.name_scope(self.name, caller=self):
+                self.build(**config["shapes_dict"])
+            self._build_shapes_dict = config["shapes_dict"]
+            self.built = True
+
+    def get_build_config(self):
+        if self._build_shapes_dict is None:
+            return None
+        values = list(self._build_shapes_dict.values())
+        if len(values) == 1:
+            return {"input_shape": _as_list(values[0])}
+        return {"shapes_dict": {k: _as_list(v) for k, v in self._build_shapes_dict.items()}}
+
+    # ---- calling -----------------------------------------------------------------------------
+
+    def call(self, *args, **kwargs):
+        raise NotImplementedError(
+            f"Layer {type(self).__name__} does not have a `call()` method implemented."
+        )
+
+    def __call__(self, *args, **kwargs):
+        if not getattr(self, "_tracking_ready", False):
+            raise RuntimeError(
+                f"You forgot to call `super().__init__()` in the `__init__()` method of "
+                f"{type(self).__name__}"
+            )
+        if args and not isinstance(args[0], (Tensor, KerasTensor)):
+            args = (_convert_inputs(args[0]), *args[1:])
+        if any_symbolic(args, kwargs):
+            self._maybe_build(args, kwargs)
+            return self.symbolic_call(*args, **kwargs)
+        return self._eager_call(args, kwargs)
+
+    def compute_output_spec(self, *args, **kwargs):
+        from keras_like.ops.operation import compute_output_spec
+
+        return compute_output_spec(lambda *a, **k: self._eager_call(a, k), args, kwargs)
+
+    def _eager_call(self, args, kwargs):
+        self._maybe_build(args, kwargs)
+        if self.input_spec is not None and args:
+            assert_input_compatibility(self.input_spec, args[0], self.name)
+        outer = _context()
+        if outer is None:
+            self._clear_losses()
+        training = kwargs.get("training")
+        if training is None and outer is not None:
+            training = outer.training
+        if self._call_has_training_arg:
+            if training is not None:
+                kwargs["training"] = training
+        else:
+            kwargs.pop("training", None)
+        previous_mask = None
+        if args:
+            previous_mask = _collect_mask(args[0])
+        if self._call_has_mask_arg and "mask" not in kwargs and previous_mask is not None:
+            kwargs["mask"] = previous_mask
+        if self.autocast and args:
+            args = (self._autocast(args[0]), *args[1:])
+        context = _CallContext(training) if outer is None else outer
+        _call_context.current = context
+        try:
+            outputs = self.call(*args, **kwargs)
+        finally:
+            _call_context.current = outer
+        if self.activity_regularizer is not None:
+            for out in tree.flatten(outputs):
+                self.add_loss(self.activity_regularizer(out))
+        if self.supports_masking and args:
+            mask = self.compute_mask(args[0], previous_mask)
+            if mask is not None:
+                _set_mask(outputs, mask)
+        return outputs
+
+    def _autocast(self, inputs):
+        compute = self.compute_dtype
+
+        def cast(x):
+            if type(x) is Tensor and x.dtype != compute and x.dtype.startswith(
+                    ("float", "bfloat")) and compute.startswith(("float", "bfloat")):
+                from keras_like import ops
+
+                return ops.cast(x, compute)
+            return x
+
+        if type(inputs) is Tensor:
+            return cast(inputs)
+        if isinstance(inputs, (list, tuple, dict)):
+            return tree.map_structure(cast, inputs)
+        return inputs
+
+    def compute_mask(self, inputs, previous_mask):
+        return previous_mask if self.supports_masking else None
+
+    def compute_output_shape(self, *args, **kwargs):
+        specs = self.compute_output_spec(
+            *[tree.map_structure(lambda s: KerasTensor(s, self.compute_dtype), a)
+              if isinstance(a, (tuple, list)) and all(d is None or isinstance(d, int) for d in a)
+              else a for a in args], **kwargs)
+        return tree.map_structure(lambda t: t.shape, specs)
+
+    # ---- losses ------------------------------------------------------------------------------
+
+    def add_loss(self, loss):
+        """Adds a loss tensor (or a list of them) computed during `call`."""
+        for value in tree.flatten(loss):
+            self._losses.append(convert_to_tensor(value))
+
+    def _clear_losses(self):
+        for layer in self._flatten_layers():
+            layer._losses = []
+
+    @property
+    def losses(self):
+        """Losses added during the last call plus regularization penalties of the weights."""
+        result = []
+        for layer in self._flatten_layers():
+            result.extend(layer._losses)
+            for v in layer._own_trainable + layer._own_non_trainable:
+                if getattr(v, "regularizer", None) is not None:
+                    result.append(v.regularizer(v.value))
+        return result
+
+    # ---- configuration -----------------------------------------------------------------------
+
+    def get_config(self):
+        config = {"name": self.name, "trainable": self.trainable,
+                  "dtype": dtype_policies.serialize(self.dtype_policy)}
+        if self.activity_regularizer is not None:
+            from keras_like import regularizers
+
+            config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        if isinstance(config.get("dtype"), dict):
+            config["dtype"] = dtype_policies.get(config["dtype"])
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _as_list(shape):
+    if isinstance(shape, tuple):
+        return [_as_list(s) for s in shape] if shape and isinstance(shape[0], tuple) else list(shape)
+    if isinstance(shape, list):
+        return [_as_list(s) for s in shape]
+    return shape
+
+
+def _convert_inputs(x):
+    def convert(v):
+        if isinstance(v, (Tensor, KerasTensor)) or v is None:
+            return v
+        if hasattr(v, "shape") or isinstance(v, (list, float, int)):
+            return convert_to_tensor(v)
+        return v
+
+    if isinstance(x, (list, tuple)) and x and any(isinstance(v, (Tensor, KerasTensor)) or
+                                                  hasattr(v, "shape") for v in x):
+        return type(x)(convert(v) for v in x)
+    if isinstance(x, dict):
+        return {k: convert(v) for k, v in x.items()}
+    return convert(x)
+
+
+def _collect_mask(inputs):
+    if isinstance(inputs, (list, tuple)):
+        masks = [getattr(x, "_keras_mask", None) for x in inputs]
+        return None if all(m is None for m in masks) else masks
+    return getattr(inputs, "_keras_mask", None)
+
+
+def _set_mask(outputs, mask):
+    flat = tree.flatten(outputs)
+    masks = tree.flatten(mask) if isinstance(mask, (list, tuple)) else [mask] * len(flat)
+    for out, m in zip(flat, masks):
+        if type(out) is Tensor:
+            out._keras_mask = m

@@ -1,0 +1,107 @@
+"""`keras_like.Model`: a Layer with training (compile/fit/evaluate/predict).
+
+`Model(inputs, outputs)` builds a Functional model; subclass `Model` and write `call` for
+arbitrary Python models.
+"""
+
+from keras_like.backend.keras_tensor import KerasTensor
+from keras_like.layers.layer import Layer
+from keras_like.trainers.trainer import Trainer
+from keras_like.utils import tree
+
+
+def _is_functional_call(args, kwargs):
+    if "inputs" in kwargs and "outputs" in kwargs:
+        return True
+    if len(args) >= 2 or (len(args) == 1 and "outputs" in kwargs):
+        return any(isinstance(t, KerasTensor) for t in tree.flatten(args[0]))
+    return False
+
+
+class Model(Trainer, Layer):
+    """Groups layers into an object with training and inference features."""
+
+    def __new__(cls, *args, **kwargs):
+        if cls is Model and _is_functional_call(args, kwargs):
+            from keras_like.models.functional import Functional
+
+            return Functional.__new__(Functional)
+        return super().__new__(cls)
+
+    def __init__(self, *args, **kwargs):
+        Trainer.__init__(self)
+        name = kwargs.pop("name", None)
+        trainable = kwargs.pop("trainable", True)
+        dtype = kwargs.pop("dtype", None)
+        if args:
+            raise TypeError(f"Model.__init__() got unexpected positional arguments: {args}")
+        Layer.__init__(self, name=name, trainable=trainable, dtype=dtype, **kwargs)
+
+    @property
+    def layers(self):
+        return list(self._layers)
+
+    def get_layer(self, name=None, index=None):
+        """A layer by name or by index in `model.layers`."""
+        if index is not None and name is not None:
+            raise ValueError(
+                "Provide only a layer name or a layer index. Received: "
+                f"index={index}, name={name}."
+            )
+        if index is not None:
+            if len(self.layers) <= index:
+                raise ValueError(
+                    f"Was asked to retrieve layer at index {index} but model only has "
+                    f"{len(self.layers)} layers."
+                )
+            return self.layers[index]
+        if name is not None:
+            for layer in self.layers:
+                if layer.name == name:
+                    return layer
+            raise ValueError(
+                f"No such layer: {name}. Existing layers are: "
+                f"{[layer.name for layer in self.layers]}."
+            )
+        raise ValueError("Provide either a layer name or layer index at `get_layer`.")
+
+    def build(self, input_shape=None):
+        """Builds a subclassed model by calling it on a symbolic input of `input_shape`."""
+        if self.built:
+            return
+        if input_shape is None:
+            raise ValueError("You must provide an `input_shape` argument.")
+
+        def symbolic(shape):
+            return KerasTensor(shape, self.compute_dtype)
+
+        if isinstance(input_shape, list) and input_shape and isinstance(input_shape[0], (list, tuple)):
+            x = [symbolic(s) for s in input_shape]
+        elif isinstance(input_shape, dict):
+            x = {k: symbolic(s) for k, s in input_shape.items()}
+        else:
+            x = symbolic(input_shape)
+        try:
+            self.compute_output_spec(x)
+        except Exception as e:
+            raise ValueError(
+                "You cannot build your model by calling `build()` if your layers do not support "
+                "float type inputs. Instead, in order to instantiate and build your model, call "
+                f"your model on real tensor data (of the correct dtype). Error: {e}"
+            ) from e
+        self._build_shapes_dict = {"input_shape": input_shape}
+        self.built = True
+
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
+                show_trainable=False, layer_range=None):
+        from keras_like.utils.summary_utils import print_summary
+
+        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
+                      expand_nested=expand_nested, show_trainable=show_trainable)
+
+    def get_config(self):
+        return {"name": self.name, "trainable": self.trainable}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        return cls(**config)

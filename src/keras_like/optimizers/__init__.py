@@ -1,0 +1,45 @@
+"""`keras_like.optimizers`."""
+
+from keras_like.optimizers import schedules  # noqa: F401
+from keras_like.optimizers.adam import Adam
+from keras_like.optimizers.optimizer import Optimizer
+from keras_like.optimizers.sgd import SGD
+
+_BY_NAME = {"adam": Adam, "sgd": SGD}
+
+
+def _all_classes():
+    classes = dict(_BY_NAME)
+    for name, obj in globals().items():
+        if isinstance(obj, type) and issubclass(obj, Optimizer) and obj is not Optimizer:
+            classes[name.lower()] = obj
+    return classes
+
+
+def get(identifier):
+    """An optimizer from an instance, a name ("adam", "sgd", "rmsprop", ...) or a config."""
+    if isinstance(identifier, Optimizer):
+        return identifier
+    if isinstance(identifier, str):
+        cls = _all_classes().get(identifier.lower())
+        if cls is None:
+            raise ValueError(f"Could not interpret optimizer identifier: {identifier}")
+        return cls()
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    raise ValueError(f"Could not interpret optimizer identifier: {identifier}")
+
+
+def serialize(optimizer):
+    from keras_like.saving.serialization_lib import serialize_keras_object
+
+    return serialize_keras_object(optimizer)
+
+
+def deserialize(config, custom_objects=None):
+    cls = _all_classes().get(config["class_name"].lower())
+    if cls is None:
+        from keras_like.saving.serialization_lib import deserialize_keras_object
+
+        return deserialize_keras_object(config, custom_objects=custom_objects)
+    return cls.from_config(config.get("config", {}))

@@ -1,0 +1,278 @@
+"""The optimizer base class: learning rate, clipping, weight decay, EMA and the step counter.
+
+Subclasses create their slot variables in `build(variables)` and update one variable in
+`update_step(gradient, variable, learning_rate)`, normally with one fused engine call.
+"""
+
+import math
+
+from keras_like import ops
+from keras_like.backend import naming
+from keras_like.backend.variable import Variable
+
+
+class Optimizer:
+    """Base class of all optimizers (Keras 3 `keras.optimizers.Optimizer`)."""
+
+    def __init__(self, learning_rate, weight_decay=None, clipnorm=None, clipvalue=None,
+                 global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+                 ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        if kwargs.pop("decay", None) is not None:
+            raise ValueError("Argument `decay` is no longer supported; use a learning rate "
+                             "schedule instead.")
+        if kwargs:
+            raise ValueError(f"Argument(s) not recognized: {kwargs}")
+        if name is None:
+            name = naming.auto_name(naming.to_snake_case(type(self).__name__))
+        self.name = name
+        set_clips = [c for c in (clipnorm, clipvalue, global_clipnorm) if c is not None]
+        if len(set_clips) > 1:
+            raise ValueError(
+                "Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set. Received: "
+                f"clipnorm={clipnorm}, clipvalue={clipvalue}, global_clipnorm={global_clipnorm}"
+            )
+        if use_ema and not 0 <= ema_momentum <= 1:
+            raise ValueError("`ema_momentum` must be in the range [0, 1]. Received: "
+                             f"ema_momentum={ema_momentum}")
+        if gradient_accumulation_steps is not None and (
+                not isinstance(gradient_accumulation_steps, int) or gradient_accumulation_steps < 2):
+            raise ValueError("`gradient_accumulation_steps` must be an integer >= 2. Received: "
+                             f"gradient_accumulation_steps={gradient_accumulation_steps}")
+        self.weight_decay = weight_decay
+        self.clipnorm = clipnorm
+        self.clipvalue = clipvalue
+        self.global_clipnorm = global_clipnorm
+        self.use_ema = use_ema
+        self.ema_momentum = ema_momentum
+        self.ema_overwrite_frequency = ema_overwrite_frequency
+        self.loss_scale_factor = loss_scale_factor
+        self.gradient_accumulation_steps = gradient_accumulation_steps
+        self.built = False
+        self._variables = []
+        self._exclude_ids = set()
+        self._exclude_names = None
+        with naming.name_scope(self.name, caller=self):
+            self._iterations = Variable(0, dtype="int64", trainable=False, name="iteration")
+        self._iteration_count = 0
+        self._variables.append(self._iterations)
+        self._learning_rate = self._build_learning_rate(learning_rate)
+
+    def _build_learning_rate(self, learning_rate):
+        from keras_like.optimizers.schedules import LearningRateSchedule
+
+        if isinstance(learning_rate, LearningRateSchedule) or callable(learning_rate):
+            return learning_rate
+        if not isinstance(learning_rate, (int, float)) and not hasattr(learning_rate, "shape"):
+            raise ValueError(f"Argument `learning_rate` should be a float, a "
+                             f"LearningRateSchedule or a callable. Received: {learning_rate}")
+        with naming.name_scope(self.name, caller=self):
+            variable = Variable(float(learning_rate), dtype="float32", trainable=False,
+                                name="learning_rate")
+        self._variables.append(variable)
+        return variable
+
+    # ---- state -------------------------------------------------------------------------------
+
+    @property
+    def iterations(self):
+        return self._iterations
+
+    @property
+    def variables(self):
+        return list(self._variables)
+
+    @property
+    def learning_rate(self):
+        return self._current_learning_rate_tensor()
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        if isinstance(self._learning_rate, Variable) and (
+                isinstance(value, (int, float)) or hasattr(value, "shape")):
+            self._learning_rate.assign(float(value))
+        else:
+            self._learning_rate = self._build_learning_rate(value)
+
+    def _current_learning_rate_tensor(self):
+        lr = self._learning_rate
+        if isinstance(lr, Variable):
+            return lr.value
+        from keras_like.optimizers.schedules import LearningRateSchedule
+
+        if isinstance(lr, LearningRateSchedule):
+            return ops.convert_to_tensor(lr(self._iteration_count), dtype="float32")
+        return ops.convert_to_tensor(lr(), dtype="float32")
+
+    def _current_learning_rate(self):
+        """The step's learning rate as a Python float (the fused kernels take scalars)."""
+        lr = self._learning_rate
+        if isinstance(lr, Variable):
+            return float(lr.value.numpy())
+        return float(ops.convert_to_numpy(self._current_learning_rate_tensor()))
+
+    def add_variable(self, shape, initializer="zeros", dtype=None, aggregation="none", name=None):
+        from keras_like import initializers
+
+        with naming.name_scope(self.name, caller=self):
+            variable = Variable(initializers.get(initializer), shape=shape, dtype=dtype,
+                                trainable=False, name=name)
+        self._variables.append(variable)
+        return variable
+
+    def add_variable_from_reference(self, reference_variable, name=None, initializer="zeros"):
+        """A slot shaped like `reference_variable`, named "<var path with _>_<name>"."""
+        base = reference_variable.path.replace("/", "_")
+        with naming.name_scope(self.name, caller=self):
+            variable = Variable(ops.zeros(reference_variable.shape, reference_variable.dtype)
+                                if initializer == "zeros" else initializer,
+                                trainable=False, name=f"{base}_{name}")
+        self._variables.append(variable)
+        return variable
+
+    def build(self, variables):
+        if self.use_ema:
+            self._model_variables_moving_average = [
+                self.add_variable_from_reference(v, name="average") for v in variables]
+        if self.gradient_accumulation_steps:
+            self._accumulated_gradients = [
+                self.add_variable_from_reference(v, name="gradient_accumulator")
+                for v in variables]
+        self.built = True
+
+    # ---- applying ----------------------------------------------------------------------------
+
+    def apply_gradients(self, grads_and_vars):
+        grads, variables = zip(*grads_and_vars) if grads_and_vars else ((), ())
+        self.apply(list(grads), list(variables))
+        return self._iterations
+
+    def apply(self, grads, trainable_variables=None):
+        """One optimization step: clip, decay and update every variable with a gradient."""
+        if trainable_variables is None:
+            raise ValueError("`trainable_variables` must be provided to `Optimizer.apply`.")
+        pairs = [(g, v) for g, v in zip(grads, trainable_variables) if g is not None]
+        if not pairs:
+            if len(trainable_variables) == 0:
+                return
+            raise ValueError(
+                "No gradients provided for any variable: "
+                f"{[v.path for v in trainable_variables]}"
+            )
+        if not self.built:
+            self.build(list(trainable_variables))
+            self._slot_index = {id(v): i for i, v in enumerate(trainable_variables)}
+        grads = [ops.convert_to_tensor(g) if not hasattr(g, "dtype") else
+                 (g.value if isinstance(g, Variable) else g) for g, _ in pairs]
+        variables = [v for _, v in pairs]
+        if self.loss_scale_factor is not None:
+            grads = [g / self.loss_scale_factor for g in grads]
+        if self.gradient_accumulation_steps:
+            if not self._accumulate(grads, variables):
+                return
+            grads = [self._accumulated_gradients[self._slot_index[id(v)]].value /
+                     self.gradient_accumulation_steps for v in variables]
+        grads = self._clip(grads)
+        lr = self._current_learning_rate()
+        decay = self.weight_decay or 0.0
+        for g, v in zip(grads, variables):
+            wd = decay if decay and self._use_weight_decay(v) else 0.0
+            self.update_step(g, v, lr, weight_decay=wd)
+        self._iteration_count += 1
+        self._iterations.assign_add(1)
+        for v in variables:
+            if v.constraint is not None:
+                v.assign(v.constraint(v.value))
+        if self.use_ema:
+            self._update_ema(variables)
+        if self.gradient_accumulation_steps:
+            for acc in self._accumulated_gradients:
+                acc.assign(ops.zeros(acc.shape, acc.dtype))
+
+    def _accumulate(self, grads, variables):
+        for g, v in zip(grads, variables):
+            self._accumulated_gradients[self._slot_index[id(v)]].assign_add(g)
+        self._micro_steps = getattr(self, "_micro_steps", 0) + 1
+        return self._micro_steps % self.gradient_accumulation_steps == 0
+
+    def _clip(self, grads):
+        if self.clipnorm is not None:
+            out = []
+            for g in grads:
+                norm = float(ops.sqrt(ops.sum(ops.square(g))))
+                out.append(g * (self.clipnorm / norm) if norm > self.clipnorm else g)
+            return out
+        if self.global_clipnorm is not None:
+            total = math.sqrt(sum(float(ops.sum(ops.square(g))) for g in grads))
+            if total > self.global_clipnorm:
+                return [g * (self.global_clipnorm / total) for g in grads]
+            return grads
+        if self.clipvalue is not None:
+            return [ops.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
+        return grads
+
+    def _update_ema(self, variables):
+        for v in variables:
+            average = self._model_variables_moving_average[self._slot_index[id(v)]]
+            average.assign(average.value * self.ema_momentum + v.value * (1 - self.ema_momentum))
+        freq = self.ema_overwrite_frequency
+        if freq and self._iteration_count % freq == 0:
+            for v in variables:
+                v.assign(self._model_variables_moving_average[self._slot_index[id(v)]].value)
+
+    def finalize_variable_values(self, var_list):
+        """With EMA, replaces the model's variables by their moving averages."""
+        if self.use_ema:
+            for v in var_list:
+                index = self._slot_index.get(id(v))
+                if index is not None:
+                    v.assign(self._model_variables_moving_average[index].value)
+
+    def update_step(self, gradient, variable, learning_rate, weight_decay=0.0):
+        raise NotImplementedError
+
+    # ---- weight decay ------------------------------------------------------------------------
+
+    def exclude_from_weight_decay(self, var_list=None, var_names=None):
+        if self.built:
+            raise ValueError("`exclude_from_weight_decay()` can only be configured before the "
+                             "optimizer is built.")
+        self._exclude_ids |= {id(v) for v in var_list or []}
+        self._exclude_names = list(var_names or [])
+
+    def _use_weight_decay(self, variable):
+        if id(variable) in self._exclude_ids:
+            return False
+        for name in self._exclude_names or []:
+            if name in variable.path:
+                return False
+        return True
+
+    # ---- configuration -----------------------------------------------------------------------
+
+    def get_config(self):
+        from keras_like.optimizers.schedules import LearningRateSchedule, serialize
+
+        lr = self._learning_rate
+        if isinstance(lr, Variable):
+            lr = float(lr.numpy())
+        elif isinstance(lr, LearningRateSchedule):
+            lr = serialize(lr)
+        return {
+            "name": self.name, "learning_rate": lr, "weight_decay": self.weight_decay,
+            "clipnorm": self.clipnorm, "global_clipnorm": self.global_clipnorm,
+            "clipvalue": self.clipvalue, "use_ema": self.use_ema,
+            "ema_momentum": self.ema_momentum,
+            "ema_overwrite_frequency": self.ema_overwrite_frequency,
+            "loss_scale_factor": self.loss_scale_factor,
+            "gradient_accumulation_steps": self.gradient_accumulation_steps,
+        }
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        if isinstance(config.get("learning_rate"), dict):
+            from keras_like.optimizers.schedules import deserialize
+
+            config["learning_rate"] = deserialize(config["learning_rate"])
+        return cls(**config)
