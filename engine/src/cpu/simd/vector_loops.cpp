@@ -219,10 +219,13 @@ void fill(VectorLoopsFor<T>& t) {
 }
 }  // namespace
 
+void fill_optimizer_loops(VectorLoops& loops);
+
 void fill_vector_loops(VectorLoops& loops) {
   loops.isa = KL_ISA_NAME;
   fill(loops.f32);
   fill(loops.f64);
+  fill_optimizer_loops(loops);
 }
 
 }  // namespace kl::cpu::KL_ISA

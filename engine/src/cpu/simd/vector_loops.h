@@ -3,6 +3,7 @@
 // best one the running CPU supports is picked on first use.
 #include <cstdint>
 
+#include "kl/optim.h"
 #include "kl/primitives.h"
 
 namespace kl::cpu {
@@ -18,6 +19,9 @@ struct VectorLoopsFor {
   T (*max)(const T* x, int64_t n) = nullptr;
   // y = softmax or log-softmax of one contiguous row.
   void (*softmax_row)(const T* x, T* y, int64_t n, bool log) = nullptr;
+  // One optimizer update over elements [begin, end) (kernels in simd/optimizer_loops.cpp).
+  void (*optimizer)(OptimizerKind kind, T* var, const T* grad, T* const* slots, size_t num_slots,
+                    const double* scalars, int64_t begin, int64_t end) = nullptr;
 };
 
 struct VectorLoops {
