@@ -72,3 +72,70 @@ def check_op(fn, np_fn, shapes, grad=True, dtype="float32", rtol=None, atol=None
             np.testing.assert_allclose(analytic, numeric, rtol=grad_rtol, atol=grad_atol,
                                        err_msg=f"gradient of input {i}")
     return result
+
+
+def run_layer_test(layer_cls, init_kwargs=None, input_shape=(2, 3), input_dtype="float32",
+                   input_data=None, expected_output_shape=None, expected_output=None,
+                   expected_num_trainable_weights=None, expected_num_non_trainable_weights=None,
+                   supports_masking=None, run_training_check=True, atol=1e-6, rtol=1e-6,
+                   custom_objects=None):
+    """The common contract of every layer (after Keras's testing `run_layer_test`):
+
+    build on first call; output shape (eager and symbolic agree); weight counts;
+    get_config -> from_config gives an equal config and, after copying weights, equal outputs;
+    a functional model around the layer survives get_weights/set_weights; one training step
+    runs and changes the trainable weights. Returns the layer's eager output.
+    """
+    from keras_like import layers, models
+
+    init_kwargs = dict(init_kwargs or {})
+    if input_data is None:
+        input_data = random_array(input_shape, input_dtype, -1.0, 1.0)
+    x = ops.convert_to_tensor(input_data)
+    layer = layer_cls(**init_kwargs)
+    assert not layer.built or not layer.weights
+    out = layer(x)
+    assert layer.built, "layer is not built after its first call"
+    out_shape = tuple(out.shape)
+    if expected_output_shape is not None:
+        assert out_shape == tuple(expected_output_shape), (out_shape, expected_output_shape)
+    if expected_output is not None:
+        np.testing.assert_allclose(ops.convert_to_numpy(out), expected_output, atol=atol,
+                                   rtol=rtol)
+    if expected_num_trainable_weights is not None:
+        assert len(layer.trainable_weights) == expected_num_trainable_weights
+    if expected_num_non_trainable_weights is not None:
+        assert len(layer.non_trainable_weights) == expected_num_non_trainable_weights
+    if supports_masking is not None:
+        assert layer.supports_masking == supports_masking
+
+    # Symbolic call: shapes agree with the eager call (batch dimension unknown).
+    symbolic_in = layers.Input(batch_shape=(None, *tuple(x.shape)[1:]), dtype=x.dtype)
+    fresh = layer_cls(**init_kwargs)
+    symbolic_out = fresh(symbolic_in)
+    assert tuple(symbolic_out.shape)[1:] == out_shape[1:], (symbolic_out.shape, out_shape)
+
+    # Config round trip, then equal outputs once the weights are copied.
+    config = layer.get_config()
+    clone = layer_cls.from_config(config) if custom_objects is None else \
+        layer_cls.from_config(config)
+    assert clone.get_config() == config, (clone.get_config(), config)
+    clone(x)
+    clone.set_weights(layer.get_weights())
+    if not init_kwargs.get("rate") and not init_kwargs.get("stddev"):
+        np.testing.assert_allclose(ops.convert_to_numpy(clone(x)), ops.convert_to_numpy(out),
+                                   atol=atol, rtol=rtol)
+
+    # Functional model, weight round trip, and one training step.
+    model = models.Model(symbolic_in, symbolic_out)
+    model.set_weights([w.numpy() for w in fresh.weights])
+    if run_training_check and fresh.trainable_weights and \
+            str(out.dtype).startswith(("float", "bfloat")):
+        before = [w.numpy().copy() for w in fresh.trainable_weights]
+        model.compile(optimizer="sgd", loss="mse")
+        target = np.zeros(out_shape, dtype=str(out.dtype))
+        model.train_on_batch(input_data, target)
+        after = [w.numpy() for w in fresh.trainable_weights]
+        assert any(not np.array_equal(b, a) for b, a in zip(before, after)), \
+            "a training step did not change any trainable weight"
+    return out

@@ -96,6 +96,87 @@ void unary_kernel(const Op& op, const Tensors& in, Tensors& out) {
   });
 }
 
+template <class C, BinaryKind K>
+struct ArithOp {
+  C operator()(C a, C b) const { return binary_arith<C>(K, a, b); }
+};
+
+template <class C, BinaryKind K>
+struct CompareOp {
+  bool operator()(C a, C b) const { return binary_compare<C>(K, a, b); }
+};
+
+// Calls fn(functor) with a functor type for kind k, so element loops are instantiated per
+// kind (no per-element switch) and vectorise.
+template <class C, class Fn>
+void with_arith(BinaryKind k, Fn&& fn) {
+  using B = BinaryKind;
+  switch (k) {
+    case B::add: return fn(ArithOp<C, B::add>{});
+    case B::subtract: return fn(ArithOp<C, B::subtract>{});
+    case B::multiply: return fn(ArithOp<C, B::multiply>{});
+    case B::divide: return fn(ArithOp<C, B::divide>{});
+    case B::power: return fn(ArithOp<C, B::power>{});
+    case B::maximum: return fn(ArithOp<C, B::maximum>{});
+    case B::minimum: return fn(ArithOp<C, B::minimum>{});
+    case B::floor_divide: return fn(ArithOp<C, B::floor_divide>{});
+    case B::mod: return fn(ArithOp<C, B::mod>{});
+    case B::arctan2: return fn(ArithOp<C, B::arctan2>{});
+    case B::bitwise_and: return fn(ArithOp<C, B::bitwise_and>{});
+    case B::bitwise_or: return fn(ArithOp<C, B::bitwise_or>{});
+    case B::bitwise_xor: return fn(ArithOp<C, B::bitwise_xor>{});
+    case B::left_shift: return fn(ArithOp<C, B::left_shift>{});
+    case B::right_shift: return fn(ArithOp<C, B::right_shift>{});
+    default: throw std::invalid_argument(error_message("[", binary_name(k), "] is not arithmetic"));
+  }
+}
+
+template <class C, class Fn>
+void with_compare(BinaryKind k, Fn&& fn) {
+  using B = BinaryKind;
+  switch (k) {
+    case B::equal: return fn(CompareOp<C, B::equal>{});
+    case B::not_equal: return fn(CompareOp<C, B::not_equal>{});
+    case B::less: return fn(CompareOp<C, B::less>{});
+    case B::less_equal: return fn(CompareOp<C, B::less_equal>{});
+    case B::greater: return fn(CompareOp<C, B::greater>{});
+    case B::greater_equal: return fn(CompareOp<C, B::greater_equal>{});
+    case B::logical_and: return fn(CompareOp<C, B::logical_and>{});
+    case B::logical_or: return fn(CompareOp<C, B::logical_or>{});
+    case B::logical_xor: return fn(CompareOp<C, B::logical_xor>{});
+    default: throw std::invalid_argument(error_message("[", binary_name(k), "] is not a comparison"));
+  }
+}
+
+// a is the full output shape; b is contiguous and equal to its trailing dims (a bias add):
+// one SIMD row loop per leading index.
+template <class T>
+bool try_row_broadcast(typename VectorLoopsFor<T>::Binary fn, const Tensor& a, const Tensor& b,
+                       const Tensor& o, bool b_is_row) {
+  const Tensor& full = b_is_row ? a : b;
+  const Tensor& row = b_is_row ? b : a;
+  if (!fn || !full.is_contiguous() || !row.is_contiguous() || !o.is_contiguous() ||
+      full.shape() != o.shape() || row.ndim() == 0 || row.ndim() > o.ndim())
+    return false;
+  for (int i = 1; i <= row.ndim(); ++i)
+    if (row.dim(row.ndim() - i) != o.dim(o.ndim() - i)) return false;
+  const int64_t len = row.size(), rows = o.size() / std::max<int64_t>(len, 1);
+  if (len == 0 || rows <= 1) return false;
+  const T* pf = full.data<T>();
+  const T* pr = row.data<T>();
+  T* po = o.data<T>();
+  int64_t rows_per_task = std::max<int64_t>(1, kGrain / len);
+  parallel_range(rows, rows_per_task, [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      if (b_is_row)
+        fn(pf + r * len, pr, po + r * len, len, 0);
+      else
+        fn(pr, pf + r * len, po + r * len, len, 0);
+    }
+  });
+  return true;
+}
+
 void binary_kernel(const Op& op, const Tensors& in, Tensors& out) {
   BinaryKind k = static_cast<const BinaryOp&>(op).binary_kind();
   const Tensor &a = in[0], &b = in[1], &o = out[0];
@@ -103,7 +184,9 @@ void binary_kernel(const Op& op, const Tensors& in, Tensors& out) {
     using T = typename decltype(tag)::type;
     using C = compute_t<T>;
     if (binary_is_comparison(k)) {
-      map2<T, bool>(a, b, o, [k](T x, T y) { return binary_compare<C>(k, C(x), C(y)); });
+      with_compare<C>(k, [&](auto f) {
+        map2<T, bool>(a, b, o, [f](T x, T y) { return f(C(x), C(y)); });
+      });
       return;
     }
     if (auto* loops = loops_for<T>()) {
@@ -121,8 +204,16 @@ void binary_kernel(const Op& op, const Tensors& in, Tensors& out) {
         });
         return;
       }
+      if (try_row_broadcast<T>(fn, a, b, o, true) || try_row_broadcast<T>(fn, a, b, o, false))
+        return;
     }
-    map2<T, T>(a, b, o, [k](T x, T y) { return T(binary_arith<C>(k, C(x), C(y))); });
+    if constexpr (std::is_same_v<T, bool>) {
+      map2<T, T>(a, b, o, [k](T x, T y) { return T(binary_arith<C>(k, C(x), C(y))); });
+    } else {
+      with_arith<C>(k, [&](auto f) {
+        map2<T, T>(a, b, o, [f](T x, T y) { return T(f(C(x), C(y))); });
+      });
+    }
   });
 }
 
@@ -135,6 +226,20 @@ void where_kernel(const Op& op, const Tensors& in, Tensors& out) {
     const T* py = y.data<T>();
     T* po = o.data<T>();
     const Shape& shape = o.shape();
+    // Common case (relu's gradient, masking): everything contiguous, y possibly a scalar.
+    if (c.shape() == shape && x.shape() == shape && c.is_contiguous() && x.is_contiguous() &&
+        o.is_contiguous() && (y.size() == 1 || (y.shape() == shape && y.is_contiguous()))) {
+      bool y_scalar = y.size() == 1 && y.shape() != shape;
+      split_contiguous(o.size(), [&](int64_t s, int64_t e) {
+        if (y_scalar) {
+          T yv = py[0];
+          for (int64_t i = s; i < e; ++i) po[i] = pc[i] ? px[i] : yv;
+        } else {
+          for (int64_t i = s; i < e; ++i) po[i] = pc[i] ? px[i] : py[i];
+        }
+      });
+      return;
+    }
     for_each_row<4>(shape,
                     {broadcast_strides(c, shape), broadcast_strides(x, shape),
                      broadcast_strides(y, shape), o.strides()},

@@ -85,6 +85,9 @@ class Variable:
     @trainable.setter
     def trainable(self, value):
         self._trainable = bool(value)
+        from keras_like.backend import tracking
+
+        tracking.bump()
         if hasattr(self, "_value"):
             self._value.requires_grad = self._trainable and self._value.dtype.startswith(
                 ("float", "bfloat"))

@@ -9,7 +9,7 @@ import inspect
 import threading
 
 from keras_like import dtype_policies
-from keras_like.backend import naming
+from keras_like.backend import naming, tracking
 from keras_like.backend.convert import convert_to_tensor
 from keras_like.backend.engine import Tensor
 from keras_like.backend.keras_tensor import KerasTensor
@@ -122,7 +122,8 @@ class Layer(Operation):
     # ---- tracking ----------------------------------------------------------------------------
 
     _NOT_TRACKED = frozenset({"_inbound_nodes", "_outbound_nodes", "_losses", "input_spec",
-                              "_layers_cache",
+                              "_layers_cache", "_weights_cache", "_loss_sources",
+                              "_flat_layers_cache",
                               "_own_trainable", "_own_non_trainable", "_call_params",
                               "dtype_policy", "_build_shapes_dict", "activity_regularizer"})
 
@@ -133,8 +134,10 @@ class Layer(Operation):
             yield value
 
     def __setattr__(self, name, value):
-        if isinstance(value, (Layer, list, tuple, dict)) and name != "_layers_cache":
+        if isinstance(value, (Layer, Variable, list, tuple, dict)) and \
+                name not in Layer._NOT_TRACKED:
             self.__dict__["_layers_cache"] = None
+            tracking.bump()
         object.__setattr__(self, name, value)
 
     @property
@@ -168,6 +171,7 @@ class Layer(Operation):
 
     def _invalidate_tracking(self):
         self.__dict__["_layers_cache"] = None
+        tracking.bump()
 
     def _attribute_variables(self):
         own = {id(v) for v in self._own_trainable + self._own_non_trainable}
@@ -193,6 +197,7 @@ class Layer(Operation):
         value = bool(value)
         for layer in self._flatten_layers():
             layer._trainable = value
+        tracking.bump()
 
     def _collect(self, trainable):
         result, seen = [], set()
@@ -209,20 +214,27 @@ class Layer(Operation):
                 seen.add(id(v))
                 result.append(v)
         for layer in self._layers:
-            sub = layer.trainable_weights if trainable else layer.non_trainable_weights
+            sub = layer._cached_weights()[1 if trainable else 2]
             for v in sub:
                 if id(v) not in seen:
                     seen.add(id(v))
                     result.append(v)
         return result
 
+    def _cached_weights(self):
+        cache = self.__dict__.get("_weights_cache")
+        if cache is None or cache[0] != tracking.version():
+            cache = (tracking.version(), self._collect(True), self._collect(False))
+            self.__dict__["_weights_cache"] = cache
+        return cache
+
     @property
     def trainable_weights(self):
-        return self._collect(True)
+        return list(self._cached_weights()[1])
 
     @property
     def non_trainable_weights(self):
-        return self._collect(False)
+        return list(self._cached_weights()[2])
 
     @property
     def weights(self):
@@ -288,6 +300,7 @@ class Layer(Operation):
         variable.constraint = constraints.get(constraint)
         variable.overwrite_with_gradient = overwrite_with_gradient
         (self._own_trainable if trainable else self._own_non_trainable).append(variable)
+        tracking.bump()
         return variable
 
     # ---- building ----------------------------------------------------------------------------
@@ -315,6 +328,7 @@ class Layer(Operation):
                 self.build(**shapes)
         self._build_shapes_dict = shapes
         self.built = True
+        tracking.bump()
         if self._initial_weights is not None:
             self.set_weights(self._initial_weights)
             self._initial_weights = None
@@ -437,18 +451,29 @@ class Layer(Operation):
             self._losses.append(convert_to_tensor(value))
 
     def _clear_losses(self):
-        for layer in self._flatten_layers():
-            layer._losses = []
+        cache = self.__dict__.get("_flat_layers_cache")
+        if cache is None or cache[0] != tracking.version():
+            cache = (tracking.version(), self._flatten_layers())
+            self.__dict__["_flat_layers_cache"] = cache
+        for layer in cache[1]:
+            if layer._losses:
+                layer._losses.clear()
 
     @property
     def losses(self):
         """Losses added during the last call plus regularization penalties of the weights."""
+        cache = self.__dict__.get("_loss_sources")
+        if cache is None or cache[0] != tracking.version():
+            layers = self._flatten_layers()
+            regularized = [v for layer in layers for v in layer._own_trainable +
+                           layer._own_non_trainable if getattr(v, "regularizer", None) is not None]
+            cache = (tracking.version(), layers, regularized)
+            self.__dict__["_loss_sources"] = cache
         result = []
-        for layer in self._flatten_layers():
+        for layer in cache[1]:
             result.extend(layer._losses)
-            for v in layer._own_trainable + layer._own_non_trainable:
-                if getattr(v, "regularizer", None) is not None:
-                    result.append(v.regularizer(v.value))
+        for v in cache[2]:
+            result.append(v.regularizer(v.value))
         return result
 
     # ---- configuration -----------------------------------------------------------------------
