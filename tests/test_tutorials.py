@@ -17,6 +17,13 @@ def test_tutorial_runs(path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_digits_example_runs():
+    result = subprocess.run([sys.executable, "-m", "keras_like.examples.digits"],
+                            capture_output=True, text=True, timeout=300, cwd="/")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "identical predictions: True" in result.stdout
+
+
 def test_linear_regression_example_runs():
     result = subprocess.run([sys.executable, "-m", "keras_like.examples.linear_regression"],
                             capture_output=True, text=True, timeout=300, cwd="/")
