@@ -323,8 +323,11 @@ class Layer(Operation):
                 key = p.name[:-6] if p.name.endswith("_shape") else p.name
                 if key in bound:
                     shapes[p.name] = _shapes(bound[key])
-        with naming.name_scope(self.name, caller=self):
-            if type(self).build is not Layer.build:
+        build = type(self).build
+        # Subclassed models build lazily through their first call; their default
+        # Model.build(input_shape) is for explicit builds only.
+        if build is not Layer.build and not getattr(build, "_builds_by_calling", False):
+            with naming.name_scope(self.name, caller=self):
                 self.build(**shapes)
         self._build_shapes_dict = shapes
         self.built = True

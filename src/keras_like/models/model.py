@@ -81,9 +81,11 @@ class Model(Trainer, Layer):
             x = {k: symbolic(s) for k, s in input_shape.items()}
         else:
             x = symbolic(input_shape)
+        self.built = True  # the symbolic call below must not try to build again
         try:
             self.compute_output_spec(x)
         except Exception as e:
+            self.built = False
             raise ValueError(
                 "You cannot build your model by calling `build()` if your layers do not support "
                 "float type inputs. Instead, in order to instantiate and build your model, call "
@@ -91,6 +93,8 @@ class Model(Trainer, Layer):
             ) from e
         self._build_shapes_dict = {"input_shape": input_shape}
         self.built = True
+
+    build._builds_by_calling = True
 
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
                 show_trainable=False, layer_range=None):
@@ -104,4 +108,31 @@ class Model(Trainer, Layer):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        return cls(**config)
+        import inspect
+
+        from keras_like.models.functional import Functional
+
+        # A functional config revives as a Functional model (or a subclass whose constructor
+        # takes the same arguments); anything else goes to the constructor.
+        is_functional_config = all(
+            key in config for key in ("name", "layers", "input_layers", "output_layers"))
+        spec = inspect.getfullargspec(cls.__init__)
+        revivable = (cls in (Functional, Model)
+                     or spec.args[1:] == inspect.getfullargspec(Functional.__init__).args[1:]
+                     or (spec.varargs == "args" and spec.varkw == "kwargs"))
+        if is_functional_config and revivable:
+            from keras_like.models.functional_config import functional_from_config
+
+            return functional_from_config(cls, config, custom_objects)
+        try:
+            return cls(**config)
+        except TypeError as e:
+            raise TypeError(
+                "Unable to revive model from config. When overriding the `get_config()` "
+                "method, make sure that the returned config contains all items used as "
+                f"arguments in the constructor to {cls}, which is the default behavior. You can "
+                "override this default behavior by defining a `from_config(cls, config)` class "
+                f"method to specify how to create an instance of {cls.__name__} from its "
+                f"config.\n\nReceived config={config}\n\nError encountered during "
+                f"deserialization: {e}"
+            ) from e
