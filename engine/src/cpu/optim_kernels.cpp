@@ -39,7 +39,7 @@ void run_update(const OptimizerUpdateOp& op, const Tensors& in) {
 
 void optimizer_update_kernel(const Op& op, const Tensors& in, Tensors&) {
   const auto& uop = static_cast<const OptimizerUpdateOp&>(op);
-  KL_CHECK(uop.scalars().size() >= 4, "[", op.name(), "] too few scalar arguments");
+  KL_CHECK(uop.scalars().size() >= 3, "[", op.name(), "] too few scalar arguments");
   visit_dtype(in[0].dtype(), op.name(), kFloats, [&](auto tag) {
     using T = typename decltype(tag)::type;
     run_update<T>(uop, in);

@@ -33,6 +33,9 @@ def full(shape, fill_value, dtype=None):
     array([7, 7], dtype=int32)
     """
     dt = _dtype(dtype)
+    if isinstance(fill_value, (float, bool)) or (
+            isinstance(fill_value, int) and abs(fill_value) < 2**53):
+        return E.full(shape_list(shape), float(fill_value), dt)  # exact for Python scalars
     fill = tensor(fill_value)
     # E.full carries the value as a double, which rounds int64 beyond 2**53.
     if fill.ndim == 0 and fill.dtype != "int64":

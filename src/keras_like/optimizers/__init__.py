@@ -1,11 +1,23 @@
 """`keras_like.optimizers`."""
 
 from keras_like.optimizers import schedules  # noqa: F401
+from keras_like.optimizers.adadelta import Adadelta
+from keras_like.optimizers.adafactor import Adafactor
+from keras_like.optimizers.adagrad import Adagrad
 from keras_like.optimizers.adam import Adam
+from keras_like.optimizers.adamax import Adamax
+from keras_like.optimizers.adamw import AdamW
+from keras_like.optimizers.ftrl import Ftrl
+from keras_like.optimizers.lion import Lion
+from keras_like.optimizers.nadam import Nadam
 from keras_like.optimizers.optimizer import Optimizer
+from keras_like.optimizers.rmsprop import RMSprop
 from keras_like.optimizers.sgd import SGD
 
 _BY_NAME = {"adam": Adam, "sgd": SGD}
+# Keras resolves names case-insensitively by class name ("RMSprop", "rmsprop", "RMSProp", ...).
+_BY_NAME.update({cls.__name__.lower(): cls for cls in (
+    Adadelta, Adafactor, Adagrad, Adamax, AdamW, Ftrl, Lion, Nadam, RMSprop)})
 
 
 def _all_classes():

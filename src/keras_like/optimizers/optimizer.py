@@ -124,8 +124,9 @@ class Optimizer:
         """A slot shaped like `reference_variable`, named "<var path with _>_<name>"."""
         base = reference_variable.path.replace("/", "_")
         with naming.name_scope(self.name, caller=self):
+            zeros = isinstance(initializer, str) and initializer == "zeros"
             variable = Variable(ops.zeros(reference_variable.shape, reference_variable.dtype)
-                                if initializer == "zeros" else initializer,
+                                if zeros else initializer,
                                 trainable=False, name=f"{base}_{name}")
         self._variables.append(variable)
         return variable
@@ -212,9 +213,11 @@ class Optimizer:
         return grads
 
     def _update_ema(self, variables):
+        # Keras starts the average at the variable itself: momentum 0 on the first step.
+        momentum = self.ema_momentum if self._iteration_count > 1 else 0.0
         for v in variables:
             average = self._model_variables_moving_average[self._slot_index[id(v)]]
-            average.assign(average.value * self.ema_momentum + v.value * (1 - self.ema_momentum))
+            average.assign(average.value * momentum + v.value * (1 - momentum))
         freq = self.ema_overwrite_frequency
         if freq and self._iteration_count % freq == 0:
             for v in variables:
