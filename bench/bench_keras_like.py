@@ -10,7 +10,17 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "peers"))
-from bench_common import SEED, config, emit, make_data, median, now, pct, summarize_epochs  # noqa: E402
+from bench_common import (  # noqa: E402
+    SEED,
+    config,
+    emit,
+    make_data,
+    median,
+    now,
+    pct,
+    peak_rss_mb,
+    summarize_epochs,
+)
 from bench_tf import LOSS, build  # noqa: E402  (imports tensorflow only inside its main())
 
 
@@ -30,6 +40,9 @@ def main():
     name = args.workload
     cfg = config(name, args.scale)
     x, y = make_data(name, cfg)
+    # The shared data generator peaks at two copies of x (x and x - 0.5); record that peak so
+    # the framework's own memory can be told apart from it.
+    data_peak_mb = peak_rss_mb()
     model = build(name, cfg, keras)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss=LOSS[name])
 
@@ -51,7 +64,7 @@ def main():
     fit_total_s = now() - t
     res = {"framework": "keras_like", "variant": "keras_like", "workload": name, "config": cfg,
            "threads": {"intra": args.threads}, "import_s": import_s, "fit_total_s": fit_total_s,
-           "params": int(model.count_params())}
+           "params": int(model.count_params()), "peak_rss_mb_after_data": data_peak_mb}
     res.update(summarize_epochs(cfg, timer.times, timer.losses))
 
     if name == "mlp":

@@ -49,6 +49,7 @@ METRICS = [
     ("predict_samples_per_s", "predict samples/s", True),
     ("latency_b32_median_ms", "train_on_batch b32 ms", False),
     ("peak_rss_mb_self", "peak RSS MB", False),
+    ("peak_rss_mb_after_data", "  of which data gen MB", False),
     ("import_s", "import s", False),
 ]
 
