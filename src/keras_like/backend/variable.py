@@ -1,11 +1,34 @@
 """`keras_like.Variable`: a named, mutable tensor (Keras 3 `keras.Variable`)."""
 
+import threading
+
 import numpy as np
 
 from keras_like.backend import naming
 from keras_like.backend.convert import convert_to_tensor
 from keras_like.backend.dtypes import standardize_dtype
 from keras_like.backend.engine import Tensor, _engine
+
+
+class _AutocastState(threading.local):
+    dtype = None
+
+
+_autocast_state = _AutocastState()
+
+
+class AutocastScope:
+    """Within the scope, autocast float Variables read as `dtype` (None: no casting)."""
+
+    def __init__(self, dtype):
+        self.dtype = dtype
+
+    def __enter__(self):
+        self._saved = _autocast_state.dtype
+        _autocast_state.dtype = self.dtype
+
+    def __exit__(self, *exc):
+        _autocast_state.dtype = self._saved
 
 
 class Variable:
@@ -64,6 +87,12 @@ class Variable:
 
     @property
     def value(self):
+        # Inside a mixed-precision layer call, float variables read in the compute dtype
+        # (the cast is differentiable, so gradients still reach the float32 variable).
+        dtype = _autocast_state.dtype
+        if dtype is not None and self.autocast and self._value.dtype != dtype and \
+                self._value.dtype.startswith(("float", "bfloat")):
+            return _engine.cast(self._value, dtype)
         return self._value
 
     @property

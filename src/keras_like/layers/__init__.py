@@ -6,3 +6,51 @@ from keras_like.layers.input_spec import InputSpec
 from keras_like.layers.layer import Layer
 
 __all__ = ["Dense", "Input", "InputLayer", "InputSpec", "Layer"]
+
+from keras_like.layers.merging.add import Add, add  # noqa: E402
+from keras_like.layers.merging.average import Average, average  # noqa: E402
+from keras_like.layers.merging.concatenate import Concatenate, concatenate  # noqa: E402
+from keras_like.layers.merging.dot import Dot, dot  # noqa: E402
+from keras_like.layers.merging.maximum import Maximum, maximum  # noqa: E402
+from keras_like.layers.merging.minimum import Minimum, minimum  # noqa: E402
+from keras_like.layers.merging.multiply import Multiply, multiply  # noqa: E402
+from keras_like.layers.merging.subtract import Subtract, subtract  # noqa: E402
+
+__all__ += ["Add", "Average", "Concatenate", "Dot", "Maximum", "Minimum", "Multiply", "Subtract",
+            "add", "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract"]
+
+from keras_like.layers.activations.activation import Activation  # noqa: E402
+from keras_like.layers.activations.elu import ELU  # noqa: E402
+from keras_like.layers.activations.leaky_relu import LeakyReLU  # noqa: E402
+from keras_like.layers.activations.prelu import PReLU  # noqa: E402
+from keras_like.layers.activations.relu import ReLU  # noqa: E402
+from keras_like.layers.activations.softmax import Softmax  # noqa: E402
+from keras_like.layers.core.einsum_dense import EinsumDense  # noqa: E402
+from keras_like.layers.core.embedding import Embedding  # noqa: E402
+from keras_like.layers.core.identity import Identity  # noqa: E402
+from keras_like.layers.core.lambda_layer import Lambda  # noqa: E402
+from keras_like.layers.core.masking import Masking  # noqa: E402
+from keras_like.layers.normalization.unit_normalization import UnitNormalization  # noqa: E402
+from keras_like.layers.preprocessing.category_encoding import CategoryEncoding  # noqa: E402
+from keras_like.layers.preprocessing.normalization import Normalization  # noqa: E402
+from keras_like.layers.preprocessing.rescaling import Rescaling  # noqa: E402
+from keras_like.layers.regularization.activity_regularization import (  # noqa: E402
+    ActivityRegularization,
+)
+from keras_like.layers.regularization.alpha_dropout import AlphaDropout  # noqa: E402
+from keras_like.layers.regularization.dropout import Dropout  # noqa: E402
+from keras_like.layers.regularization.gaussian_dropout import GaussianDropout  # noqa: E402
+from keras_like.layers.regularization.gaussian_noise import GaussianNoise  # noqa: E402
+from keras_like.layers.regularization.spatial_dropout1d import SpatialDropout1D  # noqa: E402
+from keras_like.layers.regularization.spatial_dropout2d import SpatialDropout2D  # noqa: E402
+from keras_like.layers.regularization.spatial_dropout3d import SpatialDropout3D  # noqa: E402
+from keras_like.layers.reshaping.flatten import Flatten  # noqa: E402
+from keras_like.layers.reshaping.permute import Permute  # noqa: E402
+from keras_like.layers.reshaping.repeat_vector import RepeatVector  # noqa: E402
+from keras_like.layers.reshaping.reshape import Reshape  # noqa: E402
+
+__all__ += ["Activation", "ActivityRegularization", "AlphaDropout", "CategoryEncoding",
+            "Dropout", "ELU", "EinsumDense", "Embedding", "Flatten", "GaussianDropout",
+            "GaussianNoise", "Identity", "Lambda", "LeakyReLU", "Masking", "Normalization",
+            "PReLU", "Permute", "ReLU", "RepeatVector", "Rescaling", "Reshape", "Softmax",
+            "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "UnitNormalization"]

@@ -13,7 +13,7 @@ from keras_like.backend import naming, tracking
 from keras_like.backend.convert import convert_to_tensor
 from keras_like.backend.engine import Tensor
 from keras_like.backend.keras_tensor import KerasTensor
-from keras_like.backend.variable import Variable
+from keras_like.backend.variable import AutocastScope, Variable
 from keras_like.layers.input_spec import assert_input_compatibility
 from keras_like.ops.operation import Operation, any_symbolic
 from keras_like.utils import tree
@@ -407,7 +407,11 @@ class Layer(Operation):
         context = _CallContext(training) if outer is None else outer
         _call_context.current = context
         try:
-            outputs = self.call(*args, **kwargs)
+            if self.autocast and self.compute_dtype != self.variable_dtype:
+                with AutocastScope(self.compute_dtype):
+                    outputs = self.call(*args, **kwargs)
+            else:
+                outputs = self.call(*args, **kwargs)
         finally:
             _call_context.current = outer
         if self.activity_regularizer is not None:
@@ -440,10 +444,23 @@ class Layer(Operation):
         return previous_mask if self.supports_masking else None
 
     def compute_output_shape(self, *args, **kwargs):
-        specs = self.compute_output_spec(
-            *[tree.map_structure(lambda s: KerasTensor(s, self.compute_dtype), a)
-              if isinstance(a, (tuple, list)) and all(d is None or isinstance(d, int) for d in a)
-              else a for a in args], **kwargs)
+        """Output shape(s) for input shape(s), found by a symbolic call."""
+
+        def is_shape(s):
+            return isinstance(s, (tuple, list)) and all(d is None or isinstance(d, int) for d in s)
+
+        def to_symbolic(a):
+            if is_shape(a):
+                return KerasTensor(a, self.compute_dtype)
+            if isinstance(a, (tuple, list)) and all(is_shape(s) for s in a):
+                return type(a)(KerasTensor(s, self.compute_dtype) for s in a)
+            if isinstance(a, dict) and all(is_shape(s) for s in a.values()):
+                return {k: KerasTensor(s, self.compute_dtype) for k, s in a.items()}
+            return a
+
+        specs = self.compute_output_spec(*[to_symbolic(a) for a in args], **kwargs)
+        if isinstance(specs, KerasTensor):
+            return specs.shape
         return tree.map_structure(lambda t: t.shape, specs)
 
     # ---- losses ------------------------------------------------------------------------------

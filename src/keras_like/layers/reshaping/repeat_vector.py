@@ -1,0 +1,41 @@
+"""RepeatVector: repeats a `(batch, features)` input `n` times along a new axis."""
+
+import operator
+
+from keras_like import ops
+from keras_like.layers.input_spec import InputSpec
+from keras_like.layers.layer import Layer
+
+
+class RepeatVector(Layer):
+    """Repeats 2D inputs `n` times: `(batch, features) -> (batch, n, features)`.
+
+    Args:
+        n: Integer, the repetition factor.
+
+    Example:
+    >>> RepeatVector(3)(np.ones((2, 32), dtype="float32")).shape
+    (2, 3, 32)
+    """
+
+    def __init__(self, n, **kwargs):
+        super().__init__(**kwargs)
+        try:
+            n = operator.index(n)
+        except (TypeError, OverflowError):
+            raise TypeError(f"Expected an integer value for `n`, got {type(n)}.") from None
+        if n < 0:
+            raise ValueError(f"Argument `n` must be a non-negative integer. Received: n={n}")
+        self.n = n
+        self.input_spec = InputSpec(ndim=2)
+
+    def call(self, inputs):
+        batch, features = tuple(inputs.shape)
+        # A broadcast view: no copy, and its gradient sums over the repeats.
+        return ops.broadcast_to(ops.expand_dims(inputs, 1), (batch, self.n, features))
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.n, input_shape[1])
+
+    def get_config(self):
+        return {**super().get_config(), "n": self.n}
