@@ -5,3 +5,7 @@ from keras_like.models.model import Model
 from keras_like.models.sequential import Sequential
 
 __all__ = ["Functional", "Model", "Sequential"]
+
+from keras_like.models.cloning import clone_model  # noqa: E402
+
+__all__ += ["clone_model"]

@@ -42,6 +42,8 @@ class Functional(Model):
     def __init__(self, inputs, outputs, name=None, **kwargs):
         trainable = kwargs.pop("trainable", True)
         super().__init__(name=name, trainable=trainable, **kwargs)
+        if isinstance(outputs, (list, tuple)) and len(outputs) == 1:
+            outputs = outputs[0]  # Keras returns a single tensor for a one-output list
         self._inputs_struct = inputs
         self._outputs_struct = outputs
         self._inputs = tree.flatten(inputs)
@@ -69,16 +71,10 @@ class Functional(Model):
                     f"{[n.operation.name for n in nodes if n.is_input and id(n.outputs[0]) in input_ids]}"
                 )
         self._nodes = [n for n in nodes if not n.is_input]
-        operations, seen = [], set()
-        for t in self._inputs:
-            op = t._keras_history[0]
-            seen.add(id(op))
-            operations.append(op)
-        for node in self._nodes:
-            if id(node.operation) not in seen:
-                seen.add(id(node.operation))
-                operations.append(node.operation)
-        self._operations = operations
+        from keras_like.models.functional_config import keras_graph_order
+
+        # Keras's layer order (it decides model.layers and the weight file layout).
+        self._operations = list(keras_graph_order(self._inputs, self._outputs)[1])
         self._invalidate_tracking()
         self.built = True
 
