@@ -3,39 +3,52 @@
     import keras_like as keras
 """
 
+import importlib as _importlib
 import os as _os
 
-from keras_like import (
-    activations,
-    backend,
-    callbacks,
-    constraints,
-    datasets,
-    dtype_policies,
-    initializers,
-    layers,
-    losses,
-    metrics,
-    models,
-    ops,
-    optimizers,
-    preprocessing,
-    random,
-    regularizers,
-    saving,
-    utils,
-)
-from keras_like.backend import GradientTape, Tensor, Variable, config, name_scope
-from keras_like.backend.keras_tensor import KerasTensor
-from keras_like.dtype_policies import DTypePolicy
-from keras_like.initializers import Initializer
-from keras_like.layers import Input, InputSpec, Layer
-from keras_like.losses import Loss
-from keras_like.metrics import Metric
-from keras_like.models import Model, Sequential
-from keras_like.ops.operation import Operation
-from keras_like.optimizers import Optimizer
-from keras_like.regularizers import Regularizer
+# The engine, tensors and ops load at import; everything else loads on first use, which keeps
+# `import keras_like` fast (Python's module __getattr__, PEP 562).
+from keras_like import backend, config, ops  # noqa: F401
+from keras_like.backend import GradientTape, Tensor, Variable, name_scope  # noqa: F401
+
+_LAZY_MODULES = {
+    "activations", "callbacks", "constraints", "datasets", "dtype_policies", "initializers",
+    "layers", "losses", "metrics", "mixed_precision", "models", "optimizers", "preprocessing",
+    "random", "regularizers", "saving", "tree", "utils",
+}
+_LAZY_NAMES = {
+    "KerasTensor": ("keras_like.backend.keras_tensor", "KerasTensor"),
+    "DTypePolicy": ("keras_like.dtype_policies", "DTypePolicy"),
+    "Initializer": ("keras_like.initializers", "Initializer"),
+    "Input": ("keras_like.layers", "Input"),
+    "InputSpec": ("keras_like.layers", "InputSpec"),
+    "Layer": ("keras_like.layers", "Layer"),
+    "Loss": ("keras_like.losses", "Loss"),
+    "Metric": ("keras_like.metrics", "Metric"),
+    "Model": ("keras_like.models", "Model"),
+    "Sequential": ("keras_like.models", "Sequential"),
+    "Operation": ("keras_like.ops.operation", "Operation"),
+    "Optimizer": ("keras_like.optimizers", "Optimizer"),
+    "Regularizer": ("keras_like.regularizers", "Regularizer"),
+}
+
+
+def __getattr__(name):
+    if name in _LAZY_MODULES:
+        module = _importlib.import_module(f"keras_like.{name}")
+        globals()[name] = module
+        return module
+    if name in _LAZY_NAMES:
+        module_name, attr = _LAZY_NAMES[name]
+        value = getattr(_importlib.import_module(module_name), attr)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'keras_like' has no attribute '{name}'")
+
+
+def __dir__():
+    return sorted(set(globals()) | _LAZY_MODULES | set(_LAZY_NAMES))
+
 
 __version__ = "0.1.0"
 
@@ -49,8 +62,9 @@ def version():
 
 __all__ = [
     "activations", "backend", "callbacks", "config", "constraints", "datasets",
-    "dtype_policies", "initializers", "layers", "losses", "metrics", "models", "ops",
-    "optimizers", "preprocessing", "random", "regularizers", "saving", "utils",
+    "dtype_policies", "initializers", "layers", "losses", "metrics", "mixed_precision",
+    "models", "ops", "optimizers", "preprocessing", "random", "regularizers", "saving", "tree",
+    "utils",
     "DTypePolicy", "GradientTape", "Initializer", "Input", "InputSpec", "KerasTensor", "Layer",
     "Loss", "Metric", "Model", "Operation", "Optimizer", "Regularizer", "Sequential", "Tensor",
     "Variable", "name_scope", "version",

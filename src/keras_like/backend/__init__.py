@@ -12,7 +12,6 @@ __all__ = [
     "config", "convert_to_numpy", "convert_to_tensor", "is_tensor", "result_type",
     "standardize_dtype", "Tensor", "GradientTape", "name_scope", "Variable",
 ]
-from keras_like.backend.optimizer_kernels import optimizer_update  # noqa: E402,F401
 from keras_like.backend.config import (  # noqa: E402,F401
     backend,
     epsilon,
@@ -22,4 +21,8 @@ from keras_like.backend.config import (  # noqa: E402,F401
     set_floatx,
     set_image_data_format,
 )
+from keras_like.backend.dtypes import is_float_dtype, is_int_dtype  # noqa: E402,F401
+from keras_like.backend.keras_tensor import is_keras_tensor  # noqa: E402,F401
 from keras_like.backend.naming import clear_session  # noqa: E402,F401
+from keras_like.backend.optimizer_kernels import optimizer_update  # noqa: E402,F401
+from keras_like.backend.uids import get_uid  # noqa: E402,F401

@@ -54,3 +54,7 @@ __all__ += ["Activation", "ActivityRegularization", "AlphaDropout", "CategoryEnc
             "GaussianNoise", "Identity", "Lambda", "LeakyReLU", "Masking", "Normalization",
             "PReLU", "Permute", "ReLU", "RepeatVector", "Rescaling", "Reshape", "Softmax",
             "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "UnitNormalization"]
+
+from keras_like.layers.serialization import deserialize, serialize  # noqa: E402
+
+__all__ += ["deserialize", "serialize"]

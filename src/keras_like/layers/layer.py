@@ -268,8 +268,8 @@ class Layer(Operation):
     def count_params(self):
         if not self.built:
             raise ValueError(
-                "You tried to call `count_params` on layer '{}', but the layer isn't built. You "
-                "can build it manually via: `layer.build(input_shape)`.".format(self.name)
+                f"You tried to call `count_params` on layer '{self.name}', but the layer isn't "
+                "built. You can build it manually via: `layer.build(input_shape)`."
             )
         total = 0
         for v in self.weights:
@@ -520,7 +520,8 @@ class Layer(Operation):
 
 def _as_list(shape):
     if isinstance(shape, tuple):
-        return [_as_list(s) for s in shape] if shape and isinstance(shape[0], tuple) else list(shape)
+        nested = shape and isinstance(shape[0], tuple)
+        return [_as_list(s) for s in shape] if nested else list(shape)
     if isinstance(shape, list):
         return [_as_list(s) for s in shape]
     return shape

@@ -64,11 +64,12 @@ class Functional(Model):
         input_ids = {id(t) for t in self._inputs}
         for node in nodes:
             if node.is_input and id(node.outputs[0]) not in input_ids:
+                reached = [n.operation.name for n in nodes
+                           if n.is_input and id(n.outputs[0]) in input_ids]
                 raise ValueError(
                     "Graph disconnected: cannot find parent for tensor "
                     f"{node.outputs[0]} (of layer '{node.operation.name}'). The following "
-                    f"previous layers were accessed without issue: "
-                    f"{[n.operation.name for n in nodes if n.is_input and id(n.outputs[0]) in input_ids]}"
+                    f"previous layers were accessed without issue: {reached}"
                 )
         self._nodes = [n for n in nodes if not n.is_input]
         from keras_like.models.functional_config import keras_graph_order

@@ -75,7 +75,9 @@ class Model(Trainer, Layer):
         def symbolic(shape):
             return KerasTensor(shape, self.compute_dtype)
 
-        if isinstance(input_shape, list) and input_shape and isinstance(input_shape[0], (list, tuple)):
+        several = isinstance(input_shape, list) and input_shape and \
+            isinstance(input_shape[0], (list, tuple))
+        if several:
             x = [symbolic(s) for s in input_shape]
         elif isinstance(input_shape, dict):
             x = {k: symbolic(s) for k, s in input_shape.items()}

@@ -15,6 +15,12 @@ from keras_like.ops.numpy import *  # noqa: F401,F403
 
 _tensor_methods.install()
 
+# Keras exports `size` and `slogdet` from keras.ops.numpy; ours live in ops.core and ops.linalg.
+from keras_like.ops.linalg import slogdet  # noqa: E402,F401
+
+numpy.size = core.size
+numpy.slogdet = linalg.slogdet
+
 # Public ops accept KerasTensors: a call with symbolic arguments records a functional-graph node.
 from keras_like.ops.operation import symbolic_aware as _symbolic_aware  # noqa: E402
 

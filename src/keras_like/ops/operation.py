@@ -10,7 +10,8 @@ import functools
 import inspect
 
 from keras_like.backend import naming
-from keras_like.backend.engine import Tensor, _engine as E
+from keras_like.backend.engine import Tensor
+from keras_like.backend.engine import _engine as E
 from keras_like.backend.keras_tensor import KerasTensor, SymbolicInput
 from keras_like.utils import tree
 

@@ -1,6 +1,6 @@
 """`keras_like.optimizers`."""
 
-from keras_like.optimizers import schedules  # noqa: F401
+from keras_like.optimizers import legacy, schedules  # noqa: F401
 from keras_like.optimizers.adadelta import Adadelta
 from keras_like.optimizers.adafactor import Adafactor
 from keras_like.optimizers.adagrad import Adagrad

@@ -35,8 +35,8 @@ class Optimizer:
         if use_ema and not 0 <= ema_momentum <= 1:
             raise ValueError("`ema_momentum` must be in the range [0, 1]. Received: "
                              f"ema_momentum={ema_momentum}")
-        if gradient_accumulation_steps is not None and (
-                not isinstance(gradient_accumulation_steps, int) or gradient_accumulation_steps < 2):
+        steps = gradient_accumulation_steps
+        if steps is not None and (not isinstance(steps, int) or steps < 2):
             raise ValueError("`gradient_accumulation_steps` must be an integer >= 2. Received: "
                              f"gradient_accumulation_steps={gradient_accumulation_steps}")
         self.weight_decay = weight_decay

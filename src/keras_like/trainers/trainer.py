@@ -1,68 +1,105 @@
-"""Trainer: compile / fit / evaluate / predict and the overridable *_step methods."""
+"""Trainer: compile / fit / evaluate / predict and the overridable *_step methods.
+
+Mirrors Keras 3's eager (torch-backend) trainer: `fit` runs `train_step` per batch between the
+callbacks' hooks, validates through `evaluate` with the same callbacks, and returns the
+`History`. To keep the per-step cost low, the step computes its metric results (the batch
+logs) only when some callback reads them at that step: `compute_metrics` returns `{}`
+otherwise, and the epoch logs are read from the metrics at the end of the epoch.
+"""
+
+import inspect
+import warnings
 
 import numpy as np
 
 from keras_like.backend.engine import Tensor
+from keras_like.callbacks.callback_list import pythonify_logs as _pythonify_logs
 from keras_like.trainers.compile_utils import CompileLoss, CompileMetrics
 from keras_like.trainers.data_adapters import (
-    get_data_adapter,
-    pack_x_y_sample_weight,
+    EpochIterator,
+    _interrupted_warning,
+    class_weight_to_sample_weights,
+    to_tensors,
     train_validation_split,
     unpack_x_y_sample_weight,
 )
 from keras_like.utils import tree
 
 
-def _to_tensors(structure):
-    from keras_like.backend.convert import convert_to_tensor
-
-    def convert(v):
-        if v is None or type(v) is Tensor:
-            return v
-        return convert_to_tensor(v) if hasattr(v, "shape") or isinstance(v, (list, float, int)) \
-            else v
-
-    if type(structure) is np.ndarray:
-        return convert(structure)
-    return tree.map_structure(convert, structure)
+def _to_numpy(x):
+    return x.numpy() if type(x) is Tensor else np.asarray(x)
 
 
 class Trainer:
     """Mixed into Model: everything about training loops."""
 
     def __init__(self):
+        self._run_eagerly = False
+        self._jit_compile = None
         self.compiled = False
-        self.optimizer = None
         self.loss = None
+        self.optimizer = None
+        self.steps_per_execution = 1
         self.stop_training = False
         self.history = None
+        self._initial_epoch = None
         self._compile_loss = None
         self._compile_metrics = None
         self._loss_tracker = None
+        self._compile_config = None
+        # Read by `compute_metrics`: whether this step's callbacks read the batch logs.
         self._batch_logs_needed = True
-        self._run_eagerly = False
+        self._batch_logs_skipped = False
+        self._compute_loss_has_training_arg = \
+            "training" in inspect.signature(self.compute_loss).parameters
 
     # ---- compile -----------------------------------------------------------------------------
 
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
                 weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
                 jit_compile="auto", auto_scale_loss=True):
-        """Configures the model for training."""
+        """Configures the model for training.
+
+        Args:
+            optimizer: String id or optimizer instance.
+            loss: Loss (string id, function or `Loss`), or a list/dict with one per output.
+            loss_weights: Float (one output), or a list/dict of per-output weights.
+            metrics: List of metrics (or a list/dict of lists, one per output), evaluated
+                without sample weights. "accuracy" picks binary/categorical/sparse by shapes.
+            weighted_metrics: Metrics weighted by `sample_weight` / `class_weight`.
+            run_eagerly: Accepted for compatibility: keras_like always runs eagerly.
+            steps_per_execution: Accepted for compatibility (one step per call).
+            jit_compile: Accepted for compatibility (no compilation).
+            auto_scale_loss: Accepted for compatibility.
+
+        Example:
+        >>> model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+        ...               metrics=["accuracy"])
+        """
         from keras_like import metrics as metrics_module
         from keras_like import optimizers
 
         self.optimizer = optimizers.get(optimizer)
-        self.loss = loss
-        self._compile_loss = CompileLoss(loss, loss_weights) if loss is not None else None
-        self._compile_metrics = (CompileMetrics(metrics, weighted_metrics)
-                                 if metrics is not None or weighted_metrics is not None else None)
-        self._loss_tracker = metrics_module.Mean(name="loss")
-        self._run_eagerly = run_eagerly
-        self.steps_per_execution = steps_per_execution
-        self.jit_compile = False
+        output_names = getattr(self, "output_names", None)
+        if loss is not None:
+            self._compile_loss = CompileLoss(loss, loss_weights, output_names=output_names)
+            self.loss = loss
+        self._compile_metrics = None
+        if metrics is not None or weighted_metrics is not None:
+            self._compile_metrics = CompileMetrics(metrics, weighted_metrics,
+                                                   output_names=output_names)
+        self._jit_compile = False
+        self.run_eagerly = run_eagerly
+        self.stop_training = False
         self.compiled = True
-        self._compile_config = {"optimizer": optimizer, "loss": loss, "loss_weights": loss_weights,
-                                "metrics": metrics, "weighted_metrics": weighted_metrics}
+        self._loss_tracker = metrics_module.Mean(name="loss")
+        self.steps_per_execution = steps_per_execution
+        self._compile_config = {
+            "optimizer": optimizer, "loss": loss, "loss_weights": loss_weights,
+            "metrics": metrics, "weighted_metrics": weighted_metrics,
+            "run_eagerly": run_eagerly, "steps_per_execution": steps_per_execution,
+            "jit_compile": False,
+        }
 
     @property
     def run_eagerly(self):
@@ -72,269 +109,396 @@ class Trainer:
     def run_eagerly(self, value):
         self._run_eagerly = value
 
-    def _assert_compiled(self, method):
+    @property
+    def jit_compile(self):
+        return bool(self._jit_compile)
+
+    @jit_compile.setter
+    def jit_compile(self, value):
+        self._jit_compile = False
+
+    def get_compile_config(self):
+        """The `compile()` arguments, serialized (None when the model was not compiled)."""
+        if not self.compiled or self._compile_config is None:
+            return None
+        from keras_like.saving.serialization_lib import serialize_keras_object
+
+        return {k: serialize_keras_object(v) for k, v in self._compile_config.items()}
+
+    def compile_from_config(self, config):
+        """Compiles the model from `get_compile_config()`'s output."""
+        from keras_like.saving.serialization_lib import deserialize_keras_object
+
+        if not config:
+            return
+        config = {k: deserialize_keras_object(v) for k, v in config.items()}
+        self.compile(**config)
+        if self.optimizer is not None and self.built:
+            self.optimizer.build(self.trainable_variables)
+
+    def _assert_compile_called(self, method_name=None):
         if not self.compiled:
-            raise ValueError(f"You must call `compile()` before calling `{method}()`.")
+            raise ValueError("You must call `compile()` before using the model.")
+
+    # ---- metrics -----------------------------------------------------------------------------
 
     @property
     def metrics(self):
-        """All metrics tracked by the model: compiled metrics, per-output losses, then loss."""
-        result = []
-        if self._compile_metrics is not None:
-            result.extend(self._compile_metrics.metrics)
-        if self._compile_loss is not None:
-            result.extend(self._compile_loss.metrics)
-        if self._loss_tracker is not None:
-            result.append(self._loss_tracker)
+        """The loss tracker, the compiled metrics, per-output loss trackers, then any metric
+        held as an attribute by the model or its layers (nested models excluded)."""
         from keras_like.metrics import Metric
 
+        metrics = []
+        if self.compiled:
+            if self._loss_tracker is not None:
+                metrics.append(self._loss_tracker)
+            if self._compile_metrics is not None:
+                metrics.append(self._compile_metrics)
+            if self._compile_loss is not None:
+                metrics.extend(self._compile_loss.metrics)
+        own = (self._loss_tracker, self._compile_metrics)
+        seen = {id(m) for m in metrics}
         for layer in self._flatten_layers(include_self=True):
+            if layer is not self and isinstance(layer, Trainer):
+                continue
             for value in layer.__dict__.values():
-                if isinstance(value, Metric) and value not in result:
-                    result.append(value)
-        return result
+                candidates = value if isinstance(value, (list, tuple)) else (value,)
+                for m in candidates:
+                    if isinstance(m, Metric) and id(m) not in seen and m not in own:
+                        seen.add(id(m))
+                        metrics.append(m)
+        return metrics
 
     @property
     def metrics_names(self):
         return [m.name for m in self.metrics]
+
+    @property
+    def metrics_variables(self):
+        return [v for m in self.metrics for v in m.variables]
 
     def reset_metrics(self):
         for m in self.metrics:
             m.reset_state()
 
     def get_metrics_result(self):
-        return {m.name: m.result() for m in self.metrics}
+        """The current value of every metric in `self.metrics`, as a flat dict."""
+        results = {}
+        for metric in self.metrics:
+            if isinstance(metric, CompileMetrics) and not metric.built:
+                continue
+            result = metric.result()
+            if isinstance(result, dict):
+                results.update(result)
+            else:
+                results[metric.name] = result
+        return results
+
+    def _get_metrics_result_or_logs(self, logs):
+        """The metrics' results when `logs` came from the default step, else `logs`."""
+        metric_logs = self.get_metrics_result()
+        if self._batch_logs_skipped and isinstance(logs, dict):
+            # The step skipped its results; whatever it returned comes on top.
+            return {**metric_logs, **logs}
+        if isinstance(logs, dict) and set(logs) == set(metric_logs):
+            return metric_logs
+        return logs
+
+    def _flatten_metrics_in_order(self, logs):
+        """`logs` as a list in `metrics_names` order (then the other keys, sorted)."""
+        names = []
+        for metric in self.metrics:
+            if isinstance(metric, CompileMetrics):
+                names += [m.name for m in metric.metrics]
+            else:
+                names.append(metric.name)
+        results = [logs[name] for name in names if name in logs]
+        results += [logs[k] for k in sorted(logs) if k not in names]
+        return results[0] if len(results) == 1 else results
 
     # ---- steps -------------------------------------------------------------------------------
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        """Compiled losses plus the model's own losses (regularization, add_loss)."""
+        """The compiled loss plus the model's own losses (regularization, `add_loss`)."""
+        from keras_like import ops
+
+        del x, training
         losses = []
         if self._compile_loss is not None:
-            if not self._compile_loss.built:
-                self._compile_loss.build(self, y, y_pred)
             value = self._compile_loss(y, y_pred, sample_weight)
             if value is not None:
                 losses.append(value)
         for extra in self.losses:
-            losses.append(extra)
+            losses.append(self._aggregate_additional_loss(extra))
         if not losses:
-            if self._compile_loss is None and not self.losses:
-                raise ValueError(
-                    "No loss to compute. Provide a `loss` argument in `compile()`."
-                )
+            raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
         total = losses[0]
         for value in losses[1:]:
-            total = total + value
+            total = ops.add(total, value)
         return total
 
-    def _update_loss_tracker(self, loss, x):
-        if self._loss_tracker is not None:
-            batch = tree.flatten(x)[0].shape[0] if x is not None else None
-            self._loss_tracker.update_state(loss, sample_weight=batch)
+    def _aggregate_additional_loss(self, loss):
+        from keras_like import ops
+        from keras_like.backend.config import floatx
+
+        if not loss.dtype.startswith(("float", "bfloat")):
+            loss = ops.cast(loss, floatx())
+        return ops.sum(loss) if len(loss.shape) else loss
+
+    def _compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        # `compute_loss` overrides written before Keras 3.3 have no `training` argument.
+        if self._compute_loss_has_training_arg:
+            return self.compute_loss(x, y, y_pred, sample_weight, training=training)
+        return self.compute_loss(x, y, y_pred, sample_weight)
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
-        """Updates compiled metrics; returns the current results (when logs are needed)."""
+        """Updates the compiled metrics and returns the results of `self.metrics`.
+
+        Returns `{}` at steps where no callback reads the batch logs (`fit` then takes the
+        epoch logs from the metrics themselves).
+        """
+        del x
         if self._compile_metrics is not None and y is not None:
-            if not self._compile_metrics.built:
-                fns = self._compile_loss.losses if self._compile_loss is not None and \
-                    self._compile_loss.built else []
-                self._compile_metrics.build(self, y, y_pred, fns)
             self._compile_metrics.update_state(y, y_pred, sample_weight)
         if not self._batch_logs_needed:
+            self._batch_logs_skipped = True
             return {}
+        self._batch_logs_skipped = False
         return self.get_metrics_result()
 
     def train_step(self, data):
+        """One optimization step on a batch; returns the batch logs."""
         from keras_like.backend.gradient_tape import GradientTape
 
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         with GradientTape() as tape:
-            y_pred = self(x, training=True)
-            loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
-                                     training=True)
-        self._update_loss_tracker(loss, x)
-        variables = self.trainable_weights
-        grads = tape.gradient(loss, variables)
-        self.optimizer.apply(grads, variables)
-        return self.compute_metrics(x, y, y_pred, sample_weight)
+            y_pred = self(x, training=True) if self._call_has_training_arg else self(x)
+            loss = self._compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
+                                      training=True)
+        self._loss_tracker.update_state(loss, sample_weight=tree.flatten(x)[0].shape[0])
+        trainable_weights = self.trainable_weights
+        if trainable_weights:
+            grads = tape.gradient(loss, trainable_weights)
+            self.optimizer.apply(grads, trainable_weights)
+        else:
+            warnings.warn("The model does not have any trainable weights.", stacklevel=2)
+        return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
 
     def test_step(self, data):
+        """Loss and metrics on a batch, without training; returns the batch logs."""
         x, y, sample_weight = unpack_x_y_sample_weight(data)
-        y_pred = self(x, training=False)
-        loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
-                                 training=False)
-        self._update_loss_tracker(loss, x)
-        return self.compute_metrics(x, y, y_pred, sample_weight)
+        y_pred = self(x, training=False) if self._call_has_training_arg else self(x)
+        loss = self._compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
+                                  training=False)
+        self._loss_tracker.update_state(loss, sample_weight=tree.flatten(x)[0].shape[0])
+        return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
 
     def predict_step(self, data):
+        """The model's outputs on a batch."""
         x, _, _ = unpack_x_y_sample_weight(data)
-        return self(x, training=False)
+        return self(x, training=False) if self._call_has_training_arg else self(x)
 
     # ---- loops -------------------------------------------------------------------------------
 
-    def _callbacks(self, callbacks, verbose, epochs, steps, add_history=False):
+    def _callback_list(self, callbacks, verbose, epochs, steps, add_history=False):
         from keras_like.callbacks.callback_list import CallbackList
 
         if isinstance(callbacks, CallbackList):
             return callbacks
         return CallbackList(callbacks, add_history=add_history, add_progbar=verbose != 0,
-                            model=self, verbose=verbose, epochs=epochs, steps=steps)
+                            verbose=verbose, epochs=epochs, steps=steps, model=self)
 
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
             validation_batch_size=None, validation_freq=1):
-        """Trains the model for a fixed number of epochs; returns a History."""
-        self._assert_compiled("fit")
+        """Trains the model for a fixed number of epochs; returns the `History`.
+
+        Example:
+        >>> history = model.fit(x, y, batch_size=32, epochs=2, validation_split=0.2)
+        >>> sorted(history.history)
+        ['loss', 'val_loss']
+        """
+        self._assert_compile_called("fit")
+        self._eval_epoch_iterator = None
         if validation_split and validation_data is None:
             (x, y, sample_weight), validation_data = train_validation_split(
-                (x, y, sample_weight), validation_split)
-        val = None
+                (x, y, sample_weight), validation_split=validation_split)
         if validation_data is not None:
-            val = unpack_x_y_sample_weight(validation_data)
-        adapter = get_data_adapter(x, y, sample_weight, batch_size=batch_size,
-                                   steps=steps_per_epoch, shuffle=shuffle,
-                                   class_weight=class_weight)
-        cbs = self._callbacks(callbacks, verbose, epochs, adapter.steps, add_history=True)
-        self._batch_logs_needed = cbs.wants_batch_logs("train")
+            val_x, val_y, val_sample_weight = unpack_x_y_sample_weight(validation_data)
+        epoch_iterator = EpochIterator(
+            x, y=y, sample_weight=sample_weight, batch_size=batch_size,
+            steps_per_epoch=steps_per_epoch, shuffle=shuffle, class_weight=class_weight)
+        callbacks = self._callback_list(callbacks, verbose, epochs, epoch_iterator.num_batches,
+                                        add_history=True)
         self.stop_training = False
-        cbs.on_train_begin()
-        training_logs = None
-        val_adapter = None
-        for epoch in range(initial_epoch, epochs):
-            self.reset_metrics()
-            cbs.on_epoch_begin(epoch)
-            step = -1
-            for step, batch in enumerate(adapter.batches()):
-                cbs.on_train_batch_begin(step)
-                logs = self.train_step(_to_tensors(batch))
-                cbs.on_train_batch_end(step, logs)
+        training_logs = {}
+        callbacks.on_train_begin()
+        initial_epoch = self._initial_epoch or initial_epoch
+        logs_needed = callbacks.train_batch_logs_needed
+        batch_begin, batch_end = callbacks.on_train_batch_begin, callbacks.on_train_batch_end
+        try:
+            for epoch in range(initial_epoch, epochs):
+                if epoch_iterator.exhausted:
+                    _interrupted_warning()
+                    break
+                self.reset_metrics()
+                self._batch_logs_skipped = False
+                callbacks.on_epoch_begin(epoch)
+                logs = {}
+                batches = iter(epoch_iterator)
+                for step, data in batches:
+                    batch_begin(step)
+                    self._batch_logs_needed = logs_needed()
+                    logs = self.train_step(data)
+                    batch_end(step, logs)
+                    if self.stop_training:
+                        break
+                batches.close()
+                epoch_logs = dict(self._get_metrics_result_or_logs(logs))
+                if validation_data is not None and self._should_eval(epoch, validation_freq):
+                    if self._eval_epoch_iterator is None:
+                        self._eval_epoch_iterator = EpochIterator(
+                            val_x, y=val_y, sample_weight=val_sample_weight,
+                            batch_size=validation_batch_size or batch_size,
+                            steps_per_epoch=validation_steps, shuffle=False)
+                    val_logs = self.evaluate(
+                        x=val_x, y=val_y, sample_weight=val_sample_weight,
+                        batch_size=validation_batch_size or batch_size, steps=validation_steps,
+                        callbacks=callbacks, return_dict=True, _use_cached_eval_dataset=True)
+                    epoch_logs.update({f"val_{name}": val for name, val in val_logs.items()})
+                callbacks.on_epoch_end(epoch, epoch_logs)
+                training_logs = epoch_logs
                 if self.stop_training:
                     break
-            if step < 0:
-                raise ValueError("The training data yielded no batches: check `x`, "
-                                 "`steps_per_epoch` and `batch_size`.")
-            if hasattr(adapter, "on_epoch_end"):
-                adapter.on_epoch_end()
-            epoch_logs = {k: float(v) for k, v in self.get_metrics_result().items()}
-            if val is not None and _should_validate(epoch, validation_freq):
-                if val_adapter is None or not hasattr(val_adapter, "_x"):
-                    val_adapter = get_data_adapter(
-                        val[0], val[1], val[2], batch_size=validation_batch_size or batch_size,
-                        steps=validation_steps)
-                val_logs = self._evaluate_adapter(val_adapter, cbs, verbose=0)
-                epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
-            cbs.on_epoch_end(epoch, epoch_logs)
-            training_logs = epoch_logs
-            if self.stop_training:
-                break
-        cbs.on_train_end(logs=training_logs)
-        self._batch_logs_needed = True
+        finally:
+            self._batch_logs_needed = True
+            self._batch_logs_skipped = False
+        if getattr(self.optimizer, "built", False) and epochs > 0:
+            self.optimizer.finalize_variable_values(self.trainable_weights)
+        self._eval_epoch_iterator = None
+        callbacks.on_train_end(logs=training_logs)
         return self.history
 
-    def _evaluate_adapter(self, adapter, cbs, verbose):
-        self.reset_metrics()
-        was = self._batch_logs_needed
-        self._batch_logs_needed = cbs.wants_batch_logs("test")
-        cbs.on_test_begin()
-        step = -1
-        for step, batch in enumerate(adapter.batches()):
-            cbs.on_test_batch_begin(step)
-            logs = self.test_step(_to_tensors(batch))
-            cbs.on_test_batch_end(step, logs)
-        self._batch_logs_needed = was
-        logs = {k: float(v) for k, v in self.get_metrics_result().items()}
-        cbs.on_test_end(logs)
-        return logs
+    @staticmethod
+    def _should_eval(epoch, validation_freq):
+        epoch = epoch + 1  # one-indexed, as users count epochs
+        if isinstance(validation_freq, int):
+            return epoch % validation_freq == 0
+        if isinstance(validation_freq, list):
+            return epoch in validation_freq
+        raise ValueError(
+            "Expected `validation_freq` to be a list or int. Received: "
+            f"validation_freq={validation_freq} of the type {type(validation_freq)}."
+        )
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict=False, **kwargs):
-        """Loss and metric values on the given data."""
-        self._assert_compiled("evaluate")
-        adapter = get_data_adapter(x, y, sample_weight, batch_size=batch_size, steps=steps)
-        cbs = self._callbacks(callbacks, verbose, 1, adapter.steps)
-        for cb in cbs.callbacks:
-            if hasattr(cb, "set_evaluate_mode"):
-                cb.set_evaluate_mode()
-        logs = self._evaluate_adapter(adapter, cbs, verbose)
+        """Loss and metric values on the given data.
+
+        Returns the loss (a float) when the model has no other metric, else a list ordered
+        like `metrics_names`, or a dict with `return_dict=True`.
+        """
+        self._assert_compile_called("evaluate")
+        use_cached = kwargs.pop("_use_cached_eval_dataset", False)
+        if kwargs:
+            raise ValueError(f"Arguments not recognized: {kwargs}")
+        if use_cached:
+            epoch_iterator = self._eval_epoch_iterator
+        else:
+            epoch_iterator = EpochIterator(x, y=y, sample_weight=sample_weight,
+                                           batch_size=batch_size, steps_per_epoch=steps,
+                                           shuffle=False)
+        callbacks = self._callback_list(callbacks, verbose, 1, epoch_iterator.num_batches)
+        self.stop_evaluating = False
+        callbacks.on_test_begin()
+        logs = {}
+        self.reset_metrics()
+        logs_needed = callbacks.test_batch_logs_needed
+        was_needed, was_skipped = self._batch_logs_needed, self._batch_logs_skipped
+        self._batch_logs_skipped = False
+        try:
+            batches = iter(epoch_iterator)
+            for step, data in batches:
+                callbacks.on_test_batch_begin(step)
+                self._batch_logs_needed = logs_needed()
+                logs = self.test_step(data)
+                callbacks.on_test_batch_end(step, logs)
+                if self.stop_evaluating:
+                    break
+            batches.close()
+            logs = _pythonify_logs(self._get_metrics_result_or_logs(logs))
+        finally:
+            self._batch_logs_needed, self._batch_logs_skipped = was_needed, was_skipped
+        callbacks.on_test_end(logs)
         if return_dict:
             return logs
-        ordered = [logs["loss"]] + [v for k, v in logs.items() if k != "loss"] \
-            if "loss" in logs else list(logs.values())
-        return ordered[0] if len(ordered) == 1 else ordered
+        return self._flatten_metrics_in_order(logs)
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """Model outputs for the inputs, as NumPy arrays (concatenated over batches)."""
-        adapter = get_data_adapter(x, None, None, batch_size=batch_size, steps=steps)
-        cbs = self._callbacks(callbacks, verbose, 1, adapter.steps)
-        cbs.on_predict_begin()
-        outputs = []
-        for step, batch in enumerate(adapter.batches()):
-            cbs.on_predict_batch_begin(step)
-            data = _to_tensors(batch)
-            from keras_like.backend.engine import _engine
-
-            token = _engine.enter_no_grad()
-            try:
-                y_pred = self.predict_step(data)
-            finally:
-                _engine.exit_no_grad(token)
-            batch_out = tree.map_structure(
-                lambda t: t.numpy() if type(t) is Tensor else np.asarray(t), y_pred)
-            outputs.append(batch_out)
-            cbs.on_predict_batch_end(step, {"outputs": batch_out})
-        cbs.on_predict_end()
-        if not outputs:
-            raise ValueError("Unexpected result of `predict_function` (Empty batch_outputs). "
-                             "Please use `Model.compile(..., run_eagerly=True)`, or "
-                             "`tf.config.run_functions_eagerly(True)` for more information "
-                             "of where went wrong, or file a issue/bug to `tf.keras`.")
-        return tree.map_structure(lambda *parts: np.concatenate(parts, axis=0), *outputs) \
-            if len(outputs) > 1 else outputs[0]
+        epoch_iterator = EpochIterator(x, batch_size=batch_size, steps_per_epoch=steps,
+                                       shuffle=False)
+        callbacks = self._callback_list(callbacks, verbose, 1, epoch_iterator.num_batches)
+        self.stop_predicting = False
+        callbacks.on_predict_begin()
+        outputs = None
+        batch_outputs = None
+        batches = iter(epoch_iterator)
+        for step, data in batches:
+            callbacks.on_predict_batch_begin(step)
+            batch_outputs = tree.map_structure(_to_numpy, self.predict_step(data))
+            if outputs is None:
+                outputs = [batch_outputs]
+            else:
+                outputs.append(batch_outputs)
+            callbacks.on_predict_batch_end(step, {"outputs": batch_outputs})
+            if self.stop_predicting:
+                break
+        batches.close()
+        callbacks.on_predict_end()
+        if outputs is None:
+            raise ValueError(
+                "Unexpected result of `predict_function` (Empty batch_outputs). Please use "
+                "`Model.compile(..., run_eagerly=True)`, or `tf.config.run_functions_eagerly"
+                "(True)` for more information of where went wrong, or file a issue/bug to "
+                "`tf.keras`."
+            )
+        if len(outputs) == 1:
+            return outputs[0]
+        return tree.map_structure(lambda *parts: np.concatenate(parts, axis=0), *outputs)
 
     # ---- single batches ----------------------------------------------------------------------
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
-        self._assert_compiled("train_on_batch")
+        """Runs one optimization step on one batch; returns its loss and metrics."""
+        self._assert_compile_called("train_on_batch")
         if class_weight is not None:
-            from keras_like.trainers.data_adapters import class_weight_to_sample_weights
-
-            cw = class_weight_to_sample_weights(tree.flatten(y)[0] if not hasattr(y, "shape")
-                                                else np.asarray(y), class_weight)
-            sample_weight = cw if sample_weight is None else np.asarray(sample_weight) * cw
-        self._batch_logs_needed = True
-        logs = self.train_step(_to_tensors(pack_x_y_sample_weight(x, y, sample_weight)))
-        return self._single_batch_result(logs, return_dict)
-
-    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
-        self._assert_compiled("test_on_batch")
+            if sample_weight is not None:
+                raise ValueError(
+                    "Arguments `sample_weight` and `class_weight` cannot be specified at the "
+                    f"same time. Received: sample_weight={sample_weight}, "
+                    f"class_weight={class_weight}"
+                )
+            sample_weight = class_weight_to_sample_weights(y, class_weight)
         self.reset_metrics()
         self._batch_logs_needed = True
-        logs = self.test_step(_to_tensors(pack_x_y_sample_weight(x, y, sample_weight)))
-        return self._single_batch_result(logs, return_dict)
-
-    def predict_on_batch(self, x):
-        from keras_like.backend.engine import _engine
-
-        token = _engine.enter_no_grad()
-        try:
-            out = self.predict_step(_to_tensors((x,)))
-        finally:
-            _engine.exit_no_grad(token)
-        return tree.map_structure(lambda t: t.numpy() if type(t) is Tensor else t, out)
-
-    @staticmethod
-    def _single_batch_result(logs, return_dict):
-        logs = {k: float(v) for k, v in logs.items()}
+        logs = self.train_step(to_tensors((x, y, sample_weight)))
+        logs = _pythonify_logs(logs)
         if return_dict:
             return logs
-        ordered = [logs["loss"]] + [v for k, v in logs.items() if k != "loss"] \
-            if "loss" in logs else list(logs.values())
-        return ordered[0] if len(ordered) == 1 else ordered
+        return self._flatten_metrics_in_order(logs)
 
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        """Loss and metrics on one batch, without training."""
+        self._assert_compile_called("test_on_batch")
+        self.reset_metrics()
+        self._batch_logs_needed = True
+        logs = _pythonify_logs(self.test_step(to_tensors((x, y, sample_weight))))
+        if return_dict:
+            return logs
+        return self._flatten_metrics_in_order(logs)
 
-def _should_validate(epoch, validation_freq):
-    if isinstance(validation_freq, int):
-        return (epoch + 1) % validation_freq == 0
-    return (epoch + 1) in validation_freq
+    def predict_on_batch(self, x):
+        """The model's outputs on one batch, as NumPy arrays."""
+        return tree.map_structure(_to_numpy, self.predict_step(to_tensors((x,))))

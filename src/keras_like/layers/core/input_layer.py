@@ -19,7 +19,8 @@ class InputLayer(Layer):
         if shape is not None and batch_shape is not None:
             raise ValueError("You cannot pass both `shape` and `batch_shape` at the same time.")
         if batch_size is not None and batch_shape is not None:
-            raise ValueError("You cannot pass both `batch_size` and `batch_shape` at the same time.")
+            raise ValueError(
+                "You cannot pass both `batch_size` and `batch_shape` at the same time.")
         if input_tensor is not None:
             if not isinstance(input_tensor, KerasTensor):
                 raise ValueError(
