@@ -29,6 +29,16 @@ class Model(Trainer, Layer):
         return super().__new__(cls)
 
     def __init__(self, *args, **kwargs):
+        from keras_like.models.functional import Functional
+
+        if _is_functional_call(args, kwargs) and not isinstance(self, Functional):
+            # A Model subclass built like a functional model (`MyModel(inputs, outputs)`, as in
+            # "customizing fit()"): give the instance a class that also derives from Functional,
+            # keeping the subclass's methods first in the MRO (Keras injects Functional too).
+            cls = type(self)
+            self.__class__ = type(cls.__name__, (cls, Functional), {"__module__": cls.__module__})
+            Functional.__init__(self, *args, **kwargs)
+            return
         Trainer.__init__(self)
         name = kwargs.pop("name", None)
         trainable = kwargs.pop("trainable", True)
