@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <exception>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -78,6 +79,12 @@ class ThreadPool {
       std::unique_lock<std::mutex> lock(mutex_);
       done_cv_.wait(lock, [&] { return done_.load() >= num_tasks; });
     }
+    std::exception_ptr error;
+    {
+      std::lock_guard<std::mutex> lock(error_mutex_);
+      std::swap(error, error_);
+    }
+    if (error) std::rethrow_exception(error);
   }
 
  private:
@@ -87,10 +94,17 @@ class ThreadPool {
 #endif
   }
 
+  // A task that throws must not unwind past the region while other threads still run tasks
+  // that reference the caller's function: record the first error, finish, rethrow in run().
   void work() {
     int64_t t;
     while ((t = next_.fetch_add(1)) < num_tasks_.load()) {
-      (*fn_.load())(t);
+      try {
+        (*fn_.load())(t);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(error_mutex_);
+        if (!error_) error_ = std::current_exception();
+      }
       if (done_.fetch_add(1) + 1 == num_tasks_.load()) {
         std::lock_guard<std::mutex> lock(mutex_);
         done_cv_.notify_all();
@@ -133,7 +147,8 @@ class ThreadPool {
   }
 
   std::vector<std::thread> workers_;
-  std::mutex run_mutex_, mutex_;
+  std::mutex run_mutex_, mutex_, error_mutex_;
+  std::exception_ptr error_;
   std::condition_variable cv_, done_cv_;
   std::atomic<const std::function<void(int64_t)>*> fn_{nullptr};
   std::atomic<int64_t> num_tasks_{0}, next_{0}, done_{0};
