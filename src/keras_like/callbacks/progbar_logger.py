@@ -107,6 +107,11 @@ class _Progbar:
         self._last_update = now
 
     def _draw(self, message, finalize):
+        # Like Keras, a non-interactive stdout (a pipe, a CI log) gets only the final line.
+        if not self._color:
+            if finalize:
+                print(message, flush=True)
+            return
         if self._bar is None:
             from tqdm import tqdm
 
