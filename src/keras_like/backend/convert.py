@@ -28,8 +28,10 @@ def _from_numpy(array):
                 f"Cannot convert an array of dtype {array.dtype} to a tensor: expected numbers "
                 "or booleans"
             )
-        array = array.astype(standardize_dtype(name) if name in ("uint16", "uint32", "uint64")
-                             else array.dtype.newbyteorder("="))
+        if name in ("uint16", "uint32", "uint64"):
+            array = array.astype(standardize_dtype(name))  # widened to the next signed int
+        else:
+            array = array.astype(array.dtype.newbyteorder("="))  # byte-swapped input
     return _engine.from_numpy(array)
 
 

@@ -45,7 +45,8 @@ class _Progbar:
         self._last_update = 0.0
         self._time_after_first_step = None
         self._bar = None
-        self._color = hasattr(sys.stdout, "isatty") and sys.stdout.isatty()
+        # A terminal gets a live bar with colours; pipes and logs get final lines only.
+        self._interactive = hasattr(sys.stdout, "isatty") and sys.stdout.isatty()
 
     def due(self):
         return time.time() - self._last_update >= self.interval
@@ -70,7 +71,7 @@ class _Progbar:
             return f"{current:7d}/Unknown"
         filled = int(self.width * float(current) / self.target)
         done, rest = "━" * filled, "━" * (self.width - filled)
-        if self._color:
+        if self._interactive:
             return (f"\x1b[1m{self._count(current)}\x1b[0m \x1b[32m{done}\x1b[0m"
                     f"\x1b[37m{rest}\x1b[0m")
         # Without colours the part still to go is drawn in a lighter line.
@@ -93,7 +94,7 @@ class _Progbar:
                     eta_text = f"{int(eta)}s"
             else:
                 eta_text = f"{now - self._start:.0f}s"
-            message += f" \x1b[1m{eta_text}\x1b[0m" if self._color else f" {eta_text}"
+            message += f" \x1b[1m{eta_text}\x1b[0m" if self._interactive else f" {eta_text}"
             message += _format_time(per_step, self.unit_name)
             for key, value in self._values.items():
                 message += f" - {key}:" + _format_value(value, 1)
@@ -108,7 +109,7 @@ class _Progbar:
 
     def _draw(self, message, finalize):
         # Like Keras, a non-interactive stdout (a pipe, a CI log) gets only the final line.
-        if not self._color:
+        if not self._interactive:
             if finalize:
                 print(message, flush=True)
             return

@@ -43,7 +43,7 @@ def binary(fn, x1, x2):
     return fn(a, b)
 
 
-def axes(axis, ndim=None):
+def axes(axis):
     """Normalises an `axis` argument to a list of ints, or None for all axes."""
     if axis is None:
         return None
