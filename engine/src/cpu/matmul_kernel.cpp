@@ -3,6 +3,7 @@
 // pool means no oversubscription and results that do not depend on the thread count.
 #include <cblas.h>
 
+#include <algorithm>
 #include <type_traits>
 
 #include "cpu/kernels.h"
@@ -60,6 +61,20 @@ void gemm(const T* a, MatrixArg la, const T* b, MatrixArg lb, T* c, int64_t M, i
 }
 
 
+// Rows per GEMM call. OpenBLAS's result for a row depends on the block it sits in (its kernels
+// treat a block's remainder rows differently), so the split is a function of the problem alone,
+// never of the thread count: then 1, 2, 3 or 64 threads give identical bits. Blocks stay at
+// 256 rows or more once M allows, because every call packs all of B again.
+int64_t gemm_row_block(int64_t M, int64_t N, int64_t K, int64_t num_batch) {
+  constexpr double kMinSplitWork = 96.0 * 96.0 * 96.0;  // below this one call beats two
+  constexpr int64_t kMaxBlocks = 16;
+  constexpr int64_t kTargetRows = 256;
+  double work = double(M) * double(N) * double(K);
+  if (num_batch >= kMaxBlocks || M <= 16 || work * double(num_batch) < kMinSplitWork) return M;
+  int64_t blocks = std::clamp<int64_t>((M + kTargetRows - 1) / kTargetRows, 2, kMaxBlocks);
+  return ((M + blocks - 1) / blocks + 15) / 16 * 16;
+}
+
 void matmul_kernel(const Op& op, const Tensors& in, Tensors& out) {
   Tensor a = in[0], b = in[1];
   const Tensor& c = out[0];
@@ -89,13 +104,7 @@ void matmul_kernel(const Op& op, const Tensors& in, Tensors& out) {
     const T* pa = a.data<T>();
     const T* pb = b.data<T>();
     T* pc = c.data<T>();
-    double work = double(M) * double(N) * double(K);
-    // One block of rows per thread: each element's sum over K runs in the same order whatever
-    // the split, so results do not depend on the thread count.
-    int64_t threads = num_batch >= num_threads() ? 1 : num_threads();
-    int64_t row_block = work * double(num_batch) < 96.0 * 96.0 * 96.0
-                            ? M
-                            : std::max<int64_t>(16, ((M + threads - 1) / threads + 15) / 16 * 16);
+    int64_t row_block = gemm_row_block(M, N, K, num_batch);
     int64_t row_tasks = (M + row_block - 1) / row_block;
     parallel_for(num_batch * row_tasks, [&](int64_t task) {
       int64_t bi = task / row_tasks, r0 = (task % row_tasks) * row_block;
