@@ -6,7 +6,7 @@ import os
 
 import numpy as np
 import pytest
-from helpers import check_op, random_array
+from helpers import check_op, random_array, run_layer_test
 
 import keras_like as keras
 from keras_like import layers, models, ops
@@ -75,6 +75,28 @@ def test_functional_model_matches_numpy(name, cls, kwargs, np_fn, shape, out_sha
     res = model([x1, x2])
     np.testing.assert_allclose(res.numpy(), np_fn(x1, x2), rtol=1e-5, atol=1e-5)
     assert layer.compute_mask([in1, in2], [None, None]) is None
+
+
+@pytest.mark.parametrize("name,cls,kwargs,np_fn,shape,out_shape", CASES, ids=IDS)
+def test_layer_contract(name, cls, kwargs, np_fn, shape, out_shape):
+    run_layer_test(cls, init_kwargs=kwargs, input_shape=[shape, shape],
+                   reference=lambda xs: np_fn(*xs), expected_output_shape=out_shape,
+                   expected_num_trainable_weights=0, expected_num_non_trainable_weights=0,
+                   supports_masking=True, rtol=1e-5, atol=1e-6)
+
+
+THREE_INPUTS = [(layers.Add, lambda xs: xs[0] + xs[1] + xs[2]),
+                (layers.Multiply, lambda xs: xs[0] * xs[1] * xs[2]),
+                (layers.Average, lambda xs: (xs[0] + xs[1] + xs[2]) / 3),
+                (layers.Maximum, lambda xs: np.maximum(np.maximum(xs[0], xs[1]), xs[2])),
+                (layers.Minimum, lambda xs: np.minimum(np.minimum(xs[0], xs[1]), xs[2])),
+                (layers.Concatenate, lambda xs: np.concatenate(xs, axis=-1))]
+
+
+@pytest.mark.parametrize("cls,np_fn", THREE_INPUTS, ids=[c[0].__name__ for c in THREE_INPUTS])
+def test_layer_contract_three_inputs(cls, np_fn):
+    run_layer_test(cls, input_shape=[(2, 3), (2, 3), (2, 3)], reference=np_fn, rtol=1e-5,
+                   atol=1e-6)
 
 
 @pytest.mark.parametrize("name,cls,kwargs,np_fn,shape,out_shape", CASES, ids=IDS)

@@ -10,6 +10,8 @@ from helpers import random_array, run_layer_test
 import keras_like as keras
 from keras_like import layers, ops
 
+# Why run_layer_test compares training-mode outputs of the dropout layers with no reference.
+RANDOM_MASK = "drops a random subset in training; rates and scaling checked separately"
 N = 200_000  # samples for rate statistics: 5 standard errors of a proportion are < 0.006
 
 
@@ -30,8 +32,9 @@ def _sigma_bound(p, n, k=5.0):
                                     {"rate": 0.3, "noise_shape": (None, 1), "seed": 3}])
 def test_dropout_contract(kwargs):
     x = random_array((4, 5))
-    # Inference (no `training`): the inputs come back unchanged.
-    run_layer_test(layers.Dropout, init_kwargs=kwargs, input_data=x, expected_output=x,
+    # Inference (no `training`): the inputs come back unchanged; so does training at rate 0.
+    run_layer_test(layers.Dropout, init_kwargs=kwargs, input_data=x, reference=lambda a: a,
+                   random_in_training=RANDOM_MASK if kwargs["rate"] else None,
                    expected_num_trainable_weights=0, expected_num_non_trainable_weights=0,
                    supports_masking=True)
 
@@ -132,7 +135,8 @@ def test_dropout_noise_shape_errors_and_config():
 def test_gaussian_noise():
     x = random_array((N,))
     run_layer_test(layers.GaussianNoise, init_kwargs={"stddev": 0.5, "seed": 1},
-                   input_data=x[:12].reshape(3, 4), expected_output=x[:12].reshape(3, 4),
+                   input_data=x[:12].reshape(3, 4), reference=lambda a: a,
+                   random_in_training="adds N(0, stddev) noise; statistics checked below",
                    supports_masking=True)
     layer = layers.GaussianNoise(0.5, seed=7)
     noise = _np(layer(x, training=True)) - x
@@ -150,8 +154,10 @@ def test_gaussian_noise():
 
 def test_gaussian_dropout():
     x = random_array((N,), low=0.5, high=1.5)
-    run_layer_test(layers.GaussianDropout, init_kwargs={"rate": 0.3},
-                   input_data=x[:12].reshape(3, 4), expected_output=x[:12].reshape(3, 4),
+    run_layer_test(layers.GaussianDropout, init_kwargs={"rate": 0.3, "seed": 5},
+                   input_data=x[:12].reshape(3, 4), reference=lambda a: a,
+                   random_in_training="multiplies by N(1, rate / (1 - rate)) noise; statistics "
+                                      "checked below",
                    supports_masking=True)
     rate = 0.3
     factor = _np(layers.GaussianDropout(rate, seed=3)(x, training=True)) / x
@@ -173,8 +179,8 @@ def test_gaussian_dropout():
 def test_alpha_dropout():
     rate = 0.2
     x = random_array((3, 4))
-    run_layer_test(layers.AlphaDropout, init_kwargs={"rate": rate}, input_data=x,
-                   expected_output=x, supports_masking=True)
+    run_layer_test(layers.AlphaDropout, init_kwargs={"rate": rate, "seed": 2}, input_data=x,
+                   reference=lambda a: a, random_in_training=RANDOM_MASK, supports_masking=True)
     alpha_p = -1.6732632423543772 * 1.0507009873554805
     a = ((1 - rate) * (1 + rate * alpha_p**2)) ** -0.5
     b = -a * alpha_p * rate
@@ -214,7 +220,8 @@ SPATIAL = [(layers.SpatialDropout1D, (6, 7, 5), None, (1,)),
 def test_spatial_dropout(cls, shape, data_format, spatial):
     kwargs = {"rate": 0.5} if data_format is None else {"rate": 0.5, "data_format": data_format}
     x = random_array(shape, low=1.0, high=2.0)
-    run_layer_test(cls, init_kwargs=kwargs, input_data=x, expected_output=x)
+    run_layer_test(cls, init_kwargs={**kwargs, "seed": 4}, input_data=x, reference=lambda a: a,
+                   random_in_training=RANDOM_MASK)
     y = _np(cls(seed=9, **kwargs)(x, training=True))
     kept = y != 0
     first = kept[tuple(slice(0, 1) if i in spatial else slice(None) for i in range(len(shape)))]
@@ -244,7 +251,7 @@ def test_spatial_dropout_config_like_keras_and_input_rank():
 def test_activity_regularization(l1, l2):
     x = random_array((3, 4))
     run_layer_test(layers.ActivityRegularization, init_kwargs={"l1": l1, "l2": l2},
-                   input_data=x, expected_output=x, supports_masking=True)
+                   input_data=x, reference=lambda a: a, supports_masking=True)
     layer = layers.ActivityRegularization(l1=l1, l2=l2)
     layer(x)
     assert len(layer.losses) == 1

@@ -123,7 +123,8 @@ def _np_logsumexp(x, axis=None, keepdims=False):
                                            ((0, 2), True), (-1, False)])
 def test_logsumexp(axis, keepdims):
     check_op(lambda x: ops.logsumexp(x, axis=axis, keepdims=keepdims),
-             lambda x: _np_logsumexp(x, axis, keepdims), [(2, 3, 4)], low=-3.0, high=3.0)
+             lambda x: _np_logsumexp(x, axis, keepdims), [(2, 3, 4)], low=-3.0, high=3.0,
+             expected_dtype="float32")
 
 
 def test_logsumexp_extremes():

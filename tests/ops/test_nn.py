@@ -62,7 +62,7 @@ ACTIVATIONS = [
 def test_activation_forward_and_gradient(name, fn, np_fn):
     # [-4, 4] reaches every piece of the piecewise functions (kinks at 0, +-0.5, +-1, +-3).
     check_op(fn, lambda x: np_fn(x.astype(np.float64)), [(4, 5)], low=-4.0, high=4.0,
-             rtol=2e-5, atol=2e-6)
+             rtol=2e-5, atol=2e-6, expected_dtype="float32")
 
 
 def test_activations_large_inputs_stay_finite():
@@ -107,7 +107,7 @@ def test_softmax_and_log_softmax_axes(axis):
              [(2, 3, 4)], low=-3.0, high=3.0)
     check_op(lambda x: ops.log_softmax(x, axis=axis),
              lambda x: np.log(_np_softmax(x.astype(np.float64), np_axis)),
-             [(2, 3, 4)], low=-3.0, high=3.0, rtol=1e-5, atol=2e-6)
+             [(2, 3, 4)], low=-3.0, high=3.0, rtol=1e-5, atol=2e-6, expected_dtype="float32")
 
 
 def test_softmax_is_stable_and_int_inputs_give_floats():
@@ -238,9 +238,10 @@ def _np_log_softmax(x, axis=-1):
 def test_categorical_crossentropy():
     t = np.eye(4, dtype="float32")[[0, 3, 1]]
     check_op(lambda p: ops.categorical_crossentropy(t, p), lambda p: _np_cce(t, p), [(3, 4)],
-             low=0.1, high=1.0)
+             low=0.1, high=1.0, expected_dtype="float32")
     check_op(lambda o: ops.categorical_crossentropy(t, o, from_logits=True),
-             lambda o: -np.sum(t * _np_log_softmax(o), -1), [(3, 4)], rtol=1e-5, atol=2e-6)
+             lambda o: -np.sum(t * _np_log_softmax(o), -1), [(3, 4)], rtol=1e-5, atol=2e-6,
+             expected_dtype="float32")
     # Soft targets are differentiable too; axis=0 reduces the first axis.
     check_op(lambda t_, o: ops.categorical_crossentropy(t_, o, from_logits=True, axis=0),
              lambda t_, o: -np.sum(t_ * _np_log_softmax(o, 0), 0), [(4, 3), (4, 3)],
@@ -260,9 +261,10 @@ def test_sparse_categorical_crossentropy():
     labels = np.array([0, 3, 1], "int32")
     t = np.eye(4)[labels]
     check_op(lambda p: ops.sparse_categorical_crossentropy(labels, p),
-             lambda p: _np_cce(t, p), [(3, 4)], low=0.1, high=1.0)
+             lambda p: _np_cce(t, p), [(3, 4)], low=0.1, high=1.0, expected_dtype="float32")
     check_op(lambda o: ops.sparse_categorical_crossentropy(labels, o, from_logits=True),
-             lambda o: -np.sum(t * _np_log_softmax(o), -1), [(3, 4)], rtol=1e-5, atol=2e-6)
+             lambda o: -np.sum(t * _np_log_softmax(o), -1), [(3, 4)], rtol=1e-5, atol=2e-6,
+             expected_dtype="float32")
     # A trailing label axis of size 1 is squeezed; int labels in a float tensor work.
     out = ops.sparse_categorical_crossentropy(labels[:, None].astype("float32"),
                                               np.full((3, 4), 0.25, "float32"))
@@ -277,7 +279,7 @@ def test_sparse_categorical_crossentropy_axis_and_bad_labels():
     t = np.moveaxis(np.eye(3)[labels], -1, 1)
     check_op(lambda o: ops.sparse_categorical_crossentropy(labels, o, from_logits=True, axis=1),
              lambda o: -np.sum(t * _np_log_softmax(o, 1), 1), [(2, 3, 2)], arrays=[logits],
-             rtol=1e-5, atol=2e-6)
+             rtol=1e-5, atol=2e-6, expected_dtype="float32")
     # Out-of-range labels select nothing, so they add no loss (like JAX's one-hot).
     out = ops.sparse_categorical_crossentropy([-1, 7], np.full((2, 3), 1 / 3, "float32"))
     np.testing.assert_array_equal(out.numpy(), [0.0, 0.0])
@@ -307,7 +309,7 @@ def test_moments(axes, keepdims):
              lambda x: np.mean(x, axis=np_axes, keepdims=keepdims), [(2, 3, 4)])
     check_op(lambda x: ops.moments(x, axes, keepdims)[1],
              lambda x: np.var(x.astype(np.float64), axis=np_axes, keepdims=keepdims),
-             [(2, 3, 4)], rtol=1e-5, atol=1e-6)
+             [(2, 3, 4)], rtol=1e-5, atol=1e-6, expected_dtype="float32")
 
 
 def test_moments_half_precision_is_reduced_in_float32():
@@ -385,7 +387,7 @@ def test_rms_and_layer_normalization():
 def test_psnr():
     check_op(lambda a, b: ops.psnr(a, b, 2.0),
              lambda a, b: 20 * np.log10(2.0) - 10 * np.log10(np.mean((a - b) ** 2)),
-             [(3, 4), (3, 4)], rtol=1e-5, atol=1e-5)
+             [(3, 4), (3, 4)], rtol=1e-5, atol=1e-5, expected_dtype="float32")
     with pytest.raises(ValueError, match="must match"):
         ops.psnr(np.ones((2, 2)), np.ones((2, 3)), 1.0)
 
@@ -414,10 +416,12 @@ def _np_attention(q, k, v, bias=None, mask=None, is_causal=False, scale=None):
 
 def test_dot_product_attention():
     shapes = [(1, 3, 2, 4), (1, 5, 2, 4), (1, 5, 2, 4)]
-    check_op(ops.dot_product_attention, _np_attention, shapes, rtol=1e-5, atol=1e-6)
+    # The reference scales by a NumPy float64 scalar, which promotes to float64.
+    check_op(ops.dot_product_attention, _np_attention, shapes, rtol=1e-5, atol=1e-6,
+             expected_dtype="float32")
     check_op(lambda q, k, v: ops.dot_product_attention(q, k, v, is_causal=True, scale=0.3),
              lambda q, k, v: _np_attention(q, k, v, is_causal=True, scale=0.3),
-             [(1, 4, 2, 3)] * 3, rtol=1e-5, atol=1e-6)
+             [(1, 4, 2, 3)] * 3, rtol=1e-5, atol=1e-6, expected_dtype="float32")
 
 
 def test_dot_product_attention_bias_mask_and_grouped_heads():

@@ -1,8 +1,13 @@
 """Keras 3's object config format: {"module", "class_name", "config", "registered_name"}."""
 
 import importlib
+import inspect
 
-from keras_like.saving.object_registration import _GLOBAL_CUSTOM_NAMES, get_registered_object
+from keras_like.saving.object_registration import (
+    _GLOBAL_CUSTOM_NAMES,
+    CustomObjectScope,
+    get_registered_object,
+)
 
 # Our packages and the public Keras module names files use for them.
 _PUBLIC_MODULES = {
@@ -83,13 +88,15 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwar
         return config
     cls = _resolve_class(config, custom_objects)
     inner = config.get("config", {})
-    if hasattr(cls, "from_config"):
-        try:
+    # Like Keras, build inside a scope of the custom objects, so that the names nested configs
+    # refer to (a custom activation in a layer's config, say) resolve too.
+    with CustomObjectScope(custom_objects):
+        if not hasattr(cls, "from_config"):
+            obj = cls(**inner)
+        elif "custom_objects" in inspect.signature(cls.from_config).parameters:
             obj = cls.from_config(inner, custom_objects=custom_objects)
-        except TypeError:
+        else:
             obj = cls.from_config(inner)
-    else:
-        obj = cls(**inner)
     build_config = config.get("build_config")
     if build_config and hasattr(obj, "build_from_config") and not getattr(obj, "built", True):
         obj.build_from_config(build_config)
