@@ -39,6 +39,8 @@ def current_path(name):
 
 
 _NAME_COUNTS = {}
+# Layers created in several threads at once must still get distinct names.
+_NAME_COUNTS_LOCK = threading.Lock()
 
 
 def to_snake_case(name):
@@ -52,8 +54,9 @@ def to_snake_case(name):
 
 def auto_name(prefix):
     """Unique names like Keras: "dense", "dense_1", "dense_2", ..."""
-    count = _NAME_COUNTS.get(prefix, 0)
-    _NAME_COUNTS[prefix] = count + 1
+    with _NAME_COUNTS_LOCK:
+        count = _NAME_COUNTS.get(prefix, 0)
+        _NAME_COUNTS[prefix] = count + 1
     return prefix if count == 0 else f"{prefix}_{count}"
 
 

@@ -4,7 +4,12 @@ Layers cache their weight lists and compare the counter instead of re-walking th
 attributes every training step.
 """
 
+import threading
+
 _version = [0]
+# `+=` on a list item is a read and a write: two threads building layers at once could lose a
+# bump, and a weight cache computed between their changes would then look current.
+_lock = threading.Lock()
 
 
 def version():
@@ -12,4 +17,5 @@ def version():
 
 
 def bump():
-    _version[0] += 1
+    with _lock:
+        _version[0] += 1

@@ -24,6 +24,7 @@ def get_uid(prefix=""):
     """
     # Shares backend.naming's counts so names and uids advance together, like Keras's
     # "object_name_uids" global.
-    counts = naming._NAME_COUNTS
-    counts[prefix] = counts.get(prefix, 0) + 1
-    return counts[prefix]
+    with naming._NAME_COUNTS_LOCK:
+        counts = naming._NAME_COUNTS
+        counts[prefix] = counts.get(prefix, 0) + 1
+        return counts[prefix]

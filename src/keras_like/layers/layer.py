@@ -74,6 +74,10 @@ class Layer(Operation):
                 f"Received: name={name} (of type {type(name)})"
             )
         object.__setattr__(self, "_tracking_ready", False)
+        # Serializes the build-once path when several threads make the first call at once.
+        # Re-entrant: a model's build calls itself symbolically and builds nested layers.
+        object.__setattr__(self, "_build_lock", threading.RLock())
+        object.__setattr__(self, "_building", False)
         Operation.__init__(self, name=name)
         self._trainable = bool(trainable)
         self.dtype_policy = dtype_policies.get(dtype)
@@ -128,7 +132,8 @@ class Layer(Operation):
                               "dtype_policy", "_build_shapes_dict", "activity_regularizer"})
 
     def _tracked_values(self):
-        for key, value in self.__dict__.items():
+        # A snapshot: another thread's first call may add a key (a cache) meanwhile.
+        for key, value in list(self.__dict__.items()):
             if key in self._NOT_TRACKED:
                 continue
             yield value
@@ -309,8 +314,20 @@ class Layer(Operation):
         self.built = True
 
     def _maybe_build(self, args, kwargs):
-        if self.built:
+        # `built` may turn True inside a build that is still running (a build that calls
+        # `super().build()` first, Model.build); other threads then wait for the lock.
+        if self.built and not self._building:
             return
+        with self._build_lock:
+            if self.built:  # built by another thread meanwhile, or a call from our own build
+                return
+            self._building = True
+            try:
+                self._build_once(args, kwargs)
+            finally:
+                self._building = False
+
+    def _build_once(self, args, kwargs):
         params = _method_params(type(self), "build")
         shapes = {}
         if len(params) == 1 and args:

@@ -127,8 +127,11 @@ class Sequential(Model):
 
     def _maybe_build(self, args, kwargs):
         if not self.built and args:
-            shape = tuple(args[0].shape)
-            self.build((None, *shape[1:]))
+            # One thread inserts the InputLayer and builds the stack; the others wait.
+            with self._build_lock:
+                if not self.built:
+                    shape = tuple(args[0].shape)
+                    self.build((None, *shape[1:]))
         super()._maybe_build(args, kwargs)
 
     @property
