@@ -85,7 +85,7 @@ class Float64OutputDense(layers.Dense):
         return ops.cast(super().call(inputs), "float64")
 
 
-class UnbuiltWeightsAfterConfig(layers.Dense):
+class ForcesBiasFromConfig(layers.Dense):
     """from_config silently drops use_bias."""
 
     @classmethod
@@ -98,17 +98,21 @@ CUSTOM = {"AffineBugDense": AffineBugDense, "DropsRegularizerDense": DropsRegula
           "IgnoresSeedNoise": IgnoresSeedNoise, "WrongGradientDense": WrongGradientDense,
           "FrozenBiasInTrainingDense": FrozenBiasInTrainingDense,
           "Float64OutputDense": Float64OutputDense,
-          "UnbuiltWeightsAfterConfig": UnbuiltWeightsAfterConfig}
+          "ForcesBiasFromConfig": ForcesBiasFromConfig}
 
 
-@pytest.mark.parametrize("cls", [layers.Dense, *[CUSTOM[n] for n in (
-    "AffineBugDense", "WrongGradientDense", "FrozenBiasInTrainingDense", "Float64OutputDense")]],
-    ids=lambda c: c.__name__)
-def test_dense_bugs_are_caught(cls):
-    if cls is layers.Dense:
-        run_layer_test(cls, **DENSE)
-        return
-    with pytest.raises(AssertionError):
+def test_plain_dense_passes():
+    run_layer_test(layers.Dense, **DENSE)
+
+
+@pytest.mark.parametrize("cls,match", [
+    (AffineBugDense, "inference output differs from the reference"),
+    (WrongGradientDense, "float64 gradient with respect to input 0"),
+    (FrozenBiasInTrainingDense, "training step did not change"),
+    (Float64OutputDense, "output dtype float64"),
+], ids=lambda v: getattr(v, "__name__", ""))
+def test_dense_bugs_are_caught(cls, match):
+    with pytest.raises(AssertionError, match=match):
         run_layer_test(cls, **DENSE, custom_objects=CUSTOM)
 
 
@@ -130,7 +134,7 @@ def test_from_config_dropping_an_argument_is_caught():
             "reference": lambda x, kernel: x @ kernel}
     run_layer_test(layers.Dense, **call)
     with pytest.raises(AssertionError):
-        run_layer_test(UnbuiltWeightsAfterConfig, **call, custom_objects=CUSTOM)
+        run_layer_test(ForcesBiasFromConfig, **call, custom_objects=CUSTOM)
 
 
 @pytest.mark.parametrize("cls", [layers.GaussianNoise, DropsSeedNoise, IgnoresSeedNoise],
@@ -144,6 +148,35 @@ def test_gaussian_noise_seed_bugs_are_caught(cls):
         return
     with pytest.raises(AssertionError):
         run_layer_test(cls, **call)
+
+
+class DoublesInTraining(layers.Layer):
+    """Deterministic, but different in training: 2 * x there, x at inference."""
+
+    def call(self, inputs, training=None):
+        return inputs * 2.0 if training else inputs
+
+
+def test_training_mode_output_is_checked():
+    call = {"input_shape": (2, 3), "reference": lambda x: x,
+            "custom_objects": {"DoublesInTraining": DoublesInTraining}}
+    run_layer_test(DoublesInTraining, training_reference=lambda x: 2 * x, **call)
+    with pytest.raises(AssertionError, match="training-mode output"):
+        run_layer_test(DoublesInTraining, **call)
+
+
+class SwappedSubtract(layers.Subtract):
+    """Computes b - a."""
+
+    def _merge_function(self, inputs):
+        return super()._merge_function(inputs[::-1])
+
+
+def test_a_wrong_merge_is_caught():
+    call = {"input_shape": [(2, 3), (2, 3)], "reference": lambda xs: xs[0] - xs[1]}
+    run_layer_test(layers.Subtract, **call)
+    with pytest.raises(AssertionError, match="reference"):
+        run_layer_test(SwappedSubtract, **call, custom_objects={"SwappedSubtract": SwappedSubtract})
 
 
 def test_run_layer_test_requires_a_reference():
