@@ -168,7 +168,9 @@ def _check_clone_from_config(case, layer, config, out, random_in_training):
     the original's outputs; so does one revived through the serialization registry."""
     stored = to_json_like(config)
     clone = case.from_config(stored)
-    assert to_json_like(clone.get_config()) == stored, (clone.get_config(), stored)
+    assert to_json_like(clone.get_config()) == stored, (
+        f"from_config(get_config()) gives a different config:\n{clone.get_config()}\n"
+        f"instead of\n{stored}")
     serialized = to_json_like(serialize_keras_object(layer))
     revived = deserialize_keras_object(serialized, custom_objects=case.custom_objects)
     assert type(revived) is case.layer_cls, type(revived)
