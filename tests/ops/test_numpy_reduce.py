@@ -217,7 +217,7 @@ def test_cumprod_gradient_with_a_zero():
     check_op(ops.cumprod, np.cumprod, [], arrays=[x], dtype="float64")
 
 
-@pytest.mark.parametrize("dtype,expected", [("bool", "int32"), ("int8", "int32"),
+@pytest.mark.parametrize("dtype,expected", [("bool", "int32"), ("int8", "int8"),
                                             ("int32", "int32"), ("float16", "float16")])
 def test_cumsum_dtype(dtype, expected):
     x = ops.ones((4,), dtype=dtype)

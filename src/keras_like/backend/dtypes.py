@@ -48,6 +48,14 @@ def is_int_dtype(dtype):
     return standardize_dtype(dtype) in ("int8", "int16", "int32", "int64", "uint8")
 
 
+def _promote(a, b):
+    # float16 and bfloat16 share no exactly representable superset below float32 (JAX's
+    # lattice joins them at float32).
+    if {a, b} == {"float16", "bfloat16"}:
+        return "float32"
+    return _engine.promote_types(a, b)
+
+
 def result_type(*dtypes):
     """Result dtype of combining dtypes (JAX lattice); Python scalar types are weak."""
     if not dtypes:
@@ -60,7 +68,7 @@ def result_type(*dtypes):
             weak_kind = max(weak_kind or 0, kind)
             continue
         d = standardize_dtype(d)
-        strong = d if strong is None else _engine.promote_types(strong, d)
+        strong = d if strong is None else _promote(strong, d)
     if strong is None:
         return config.floatx() if weak_kind == 2 else "int32"
     if weak_kind == 2 and not is_float_dtype(strong):

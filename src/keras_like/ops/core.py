@@ -95,6 +95,11 @@ def cast(x, dtype):
     >>> keras_like.ops.cast(keras_like.ops.arange(4), "float16").dtype
     'float16'
     """
+    if isinstance(dtype, str) and dtype.startswith("float8"):
+        raise ValueError(
+            f"keras_like has no float8 dtypes: cannot cast to `{dtype}`. Supported float "
+            "dtypes: float16, bfloat16, float32, float64."
+        )
     return E.cast(tensor(x), standardize_dtype(dtype))
 
 
@@ -411,10 +416,40 @@ def _scatter_nd(base, idx, idx_shape, updates, mode, op):
         strides = np.ones(k, dtype=np.int64)
         for j in range(k - 2, -1, -1):
             strides[j] = strides[j + 1] * dims[j + 1]
+        if mode == "mul":
+            return E.reshape(_scatter_multiply(E.reshape(base, [rows] + dims[k:]), flat @ strides,
+                                               E.reshape(updates, [lead] + dims[k:])), dims)
         linear = E.from_numpy(np.ascontiguousarray(flat @ strides))
+    if mode == "mul":
+        mode = "update"
     out = E.scatter(E.reshape(base, [rows] + dims[k:]), linear,
                     E.reshape(updates, [lead] + dims[k:]), 0, mode)
     return E.reshape(out, dims)
+
+
+def _scatter_multiply(base, linear, updates):
+    """Multiplies rows `linear` (host ints, repeats allowed) of `base` by `updates`' rows.
+
+    The updates aimed at each row are gathered into a block padded with ones and multiplied
+    together, so the result is differentiable in both `base` and `updates`.
+    """
+    targets, inverse = np.unique(linear, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    counts = np.bincount(inverse, minlength=targets.size)
+    width = int(counts.max())
+    n = updates.shape[0]
+    gather = np.full((targets.size, width), n, dtype=np.int64)  # n: the row of ones
+    order = np.argsort(inverse, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(counts)])
+    for j in range(targets.size):
+        members = order[starts[j]:starts[j + 1]]
+        gather[j, :members.size] = members
+    ones = E.full([1] + list(updates.shape[1:]), 1.0, updates.dtype, updates.device)
+    block = E.take(E.concatenate([updates, ones], 0), E.from_numpy(gather), 0)
+    factor = E.reduce("prod", block, [1], False)
+    rows = E.from_numpy(np.ascontiguousarray(targets.astype(np.int64)))
+    current = E.take(base, rows, 0)
+    return E.scatter(base, rows, E.multiply(current, factor), 0, "update")
 
 
 def _check_index_depth(idx_shape, rank, op, target_name, target_shape):
@@ -455,7 +490,10 @@ def scatter(indices, values, shape):
     return _scatter_nd(base, idx, idx_shape, v, "add", "scatter")
 
 
-def scatter_update(inputs, indices, updates):
+_SCATTER_REDUCTIONS = {None: "update", "add": "add", "max": "max", "min": "min", "mul": "mul"}
+
+
+def scatter_update(inputs, indices, updates, reduction=None):
     """Returns `inputs` with the entries at `indices` replaced by `updates`.
 
     The functional form of `inputs[indices] = updates`. `indices` has shape `(N, k)` (or more
@@ -467,6 +505,8 @@ def scatter_update(inputs, indices, updates):
         inputs: The tensor to update.
         indices: A tensor or nested list of integers of shape `(..., k)`.
         updates: The new values; cast to the dtype of `inputs`.
+        reduction: How updates combine with the current value (and with each other at
+            repeated indices): None replaces, `"add"`, `"max"`, `"min"` or `"mul"`.
 
     Returns:
         A tensor with the shape and dtype of `inputs`.
@@ -478,6 +518,13 @@ def scatter_update(inputs, indices, updates):
     >>> x = keras_like.ops.zeros((4, 4, 4))
     >>> y = keras_like.ops.scatter_update(x, [[1, 2, 3], [0, 1, 3]], np.array([1.0, 1.0]))
     """
+    if reduction is not None:
+        reduction = str(reduction).lower()
+        if reduction not in _SCATTER_REDUCTIONS:
+            raise ValueError(
+                f"Invalid reduction: {reduction}. Supported values are: None, 'add', 'max', "
+                "'min', 'mul'."
+            )
     x = tensor(inputs)
     idx, idx_shape = _index_array(indices, "scatter_update")
     _check_index_depth(idx_shape, x.ndim, "scatter_update", "`inputs`", x.shape)
@@ -486,4 +533,4 @@ def scatter_update(inputs, indices, updates):
         u = E.cast(u, x.dtype)
     u = _broadcast_to(u, idx_shape[:-1] + tuple(x.shape[idx_shape[-1]:]), "scatter_update",
                       "updates")
-    return _scatter_nd(x, idx, idx_shape, u, "update", "scatter_update")
+    return _scatter_nd(x, idx, idx_shape, u, _SCATTER_REDUCTIONS[reduction], "scatter_update")

@@ -8,7 +8,10 @@ leading axes as a batch.
 
 import math as _math
 
+import numpy as np
+
 from keras_like.ops._base import E, axes, float_tensor
+from keras_like.ops.forward_mode import jvp  # noqa: F401 - Keras exports it from linalg
 
 __all__ = [
     "cholesky",
@@ -17,9 +20,12 @@ __all__ = [
     "eig",
     "eigh",
     "inv",
+    "jvp",
     "lstsq",
     "lu_factor",
+    "matrix_rank",
     "norm",
+    "pinv",
     "qr",
     "solve",
     "solve_triangular",
@@ -263,6 +269,64 @@ def svd(x, full_matrices=True, compute_uv=True):
     outs = E.svd(t, bool(full_matrices), bool(compute_uv))
     outs = [_restore(o, out_dtype) for o in outs]
     return tuple(outs) if compute_uv else outs[0]
+
+
+def _rank2(x):
+    t = float_tensor(x)
+    if t.ndim < 2:
+        raise ValueError(
+            f"Expected input to have rank >= 2. Received input with shape {tuple(t.shape)}."
+        )
+    return t
+
+
+def pinv(x, rcond=None):
+    """Moore-Penrose pseudo-inverse of `(..., M, N)` matrices through the SVD.
+
+    Singular values at most `rcond * largest` are treated as zero; `rcond` defaults to
+    `max(M, N) * eps` of the dtype, as in NumPy.
+
+    Example:
+    >>> pinv([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]).shape
+    (2, 3)
+    """
+    t = _rank2(x)
+    m, n = t.shape[-2], t.shape[-1]
+    if rcond is None:
+        rcond = max(m, n) * float(np.finfo(np.dtype("float32" if t.dtype != "float64"
+                                                    else "float64")).eps)
+    u, s, vh = svd(t, full_matrices=False)
+    if s.shape[-1] == 0:
+        return E.full(list(t.shape[:-2]) + [n, m], 0.0, t.dtype, t.device)
+    cutoff = E.multiply(E.reduce("max", s, [-1], True), float(rcond))
+    keep = E.greater(s, cutoff)
+    inv_s = E.where(keep, E.divide(1.0, E.where(keep, s, 1.0)), 0.0)
+    # v @ diag(1/s) @ u^T
+    scaled = E.multiply(_swap_last(vh), E.reshape(inv_s, list(inv_s.shape[:-1]) + [1, -1]))
+    return E.matmul(scaled, _swap_last(u))
+
+
+def matrix_rank(x, tol=None):
+    """Rank of `(..., M, N)` matrices: the number of singular values above `tol` (int32).
+
+    `tol` defaults to `largest singular value * max(M, N) * eps`, as in NumPy.
+
+    Example:
+    >>> int(matrix_rank([[1.0, 2.0], [2.0, 4.0]]))
+    1
+    """
+    t = _rank2(x)
+    m, n = t.shape[-2], t.shape[-1]
+    s = svd(t, compute_uv=False)
+    if s.shape[-1] == 0:
+        return E.full(list(t.shape[:-2]), 0.0, "int32", t.device)
+    if tol is None:
+        eps = float(np.finfo(np.dtype("float64" if t.dtype == "float64" else "float32")).eps)
+        tol = E.multiply(E.reduce("max", s, [-1], True), max(m, n) * eps)
+    else:
+        tol = float(tol) if isinstance(tol, (int, float)) else E.reshape(
+            E.cast(float_tensor(tol), s.dtype), list(s.shape[:-1]) + [1])
+    return E.reduce("sum", E.cast(E.greater(s, tol), "int32"), [-1], False)
 
 
 def eigh(x):

@@ -1,10 +1,16 @@
 """Math ops outside NumPy (`keras.ops.math`): segments, top-k, logsumexp, erf, sequences."""
 
+import numpy as np
+
+from keras_like.backend.dtypes import result_type
 from keras_like.ops._base import E, float_tensor, tensor
+from keras_like.ops.complex_parts import view_as_complex, view_as_real  # noqa: F401
+from keras_like.ops.math_fft import fft, fft2, ifft2, irfft, istft, rfft, stft  # noqa: F401
 
 __all__ = [
-    "segment_sum", "segment_max", "segment_min", "top_k", "in_top_k", "logsumexp", "erf",
-    "erfinv", "rsqrt", "extract_sequences", "cdist",
+    "segment_sum", "segment_max", "segment_min", "segment_prod", "top_k", "in_top_k",
+    "logsumexp", "erf", "erfc", "erfinv", "rsqrt", "extract_sequences", "cdist", "logdet",
+    "fft", "fft2", "ifft2", "rfft", "irfft", "stft", "istft", "view_as_complex", "view_as_real",
 ]
 
 _LOWEST = {"int8": -(2**7), "int16": -(2**15), "int32": -(2**31), "int64": -(2**63), "uint8": 0}
@@ -108,6 +114,41 @@ def segment_min(data, segment_ids, num_segments=None, sorted=False):  # noqa: A0
     return _segment_extreme(data, segment_ids, num_segments, "segment_min", "min")
 
 
+def segment_prod(data, segment_ids, num_segments=None, sorted=False):  # noqa: A002
+    """Multiplies the rows of `data` that share a segment id (empty segments give 1).
+
+    The rows of each segment are gathered into a padded block (padding with ones) and
+    reduced, so the product is differentiable. Grouping reads the ids on the host.
+
+    Args:
+        data: Tensor whose leading axis is segmented.
+        segment_ids: 1-D integer ids, one per row of `data`; ids outside
+            `[0, num_segments)` are dropped.
+        num_segments: Number of output rows; inferred as `max(segment_ids) + 1` when None.
+        sorted: Accepted for compatibility; the result does not depend on it.
+
+    Example:
+    >>> segment_prod([1, 2, 3, 4], [0, 0, 1, 1], num_segments=2).numpy()
+    array([ 2, 12], dtype=int32)
+    """
+    data, safe, _, n = _segment_operands(data, segment_ids, num_segments, "segment_prod")
+    ids = np.asarray(safe.numpy()).astype(np.int64)
+    rows = data.shape[0]
+    counts = np.bincount(ids, minlength=n + 1)[:n]
+    width = int(counts.max()) if n and counts.size else 0
+    # gather[s, r] is the r-th row of segment s, or the extra row of ones past the end.
+    gather = np.full((n, max(width, 1)), rows, dtype=np.int64)
+    order = np.argsort(ids, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(counts)])
+    for s in range(n):
+        members = order[starts[s]:starts[s + 1]]
+        gather[s, :members.size] = members
+    ones = E.full([1] + list(data.shape[1:]), 1.0, data.dtype, data.device)
+    extended = E.concatenate([data, ones], 0)
+    block = E.take(extended, tensor(gather), 0)  # (n, width, ...)
+    return E.reduce("prod", block, [1], False)
+
+
 def top_k(x, k, sorted=True):  # noqa: A002
     """The `k` largest values along the last axis and their int32 indices.
 
@@ -202,6 +243,30 @@ def erf(x):
     0.0
     """
     return E.erf(float_tensor(x))
+
+
+def erfc(x):
+    """The complementary error function `1 - erf(x)` (evaluated in float64, then cast).
+
+    Example:
+    >>> float(erfc(0.0))
+    1.0
+    """
+    x = tensor(x)
+    dtype = result_type(x.dtype, float)
+    return E.cast(E.subtract(1.0, E.erf(E.cast(x, "float64"))), dtype)
+
+
+def logdet(x):
+    """Log-determinant of Hermitian positive-definite matrices `(..., M, M)`.
+
+    Example:
+    >>> round(float(logdet([[2.0, 0.0], [0.0, 3.0]])), 5)
+    1.79176
+    """
+    from keras_like.ops.linalg import slogdet
+
+    return slogdet(x)[1]
 
 
 def erfinv(x):

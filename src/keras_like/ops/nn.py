@@ -4,8 +4,10 @@ import math as _math
 import warnings
 
 from keras_like.backend import config
-from keras_like.backend.dtypes import standardize_dtype
+from keras_like.backend.dtypes import result_type, standardize_dtype
 from keras_like.ops._base import E, float_tensor, operand, tensor
+from keras_like.ops.complex_parts import polar  # noqa: F401 - Keras exports it from nn
+from keras_like.ops.nn_ctc import ctc_decode, ctc_loss  # noqa: F401
 
 __all__ = [
     "relu", "relu6", "sigmoid", "sparse_sigmoid", "softplus", "softsign", "soft_shrink",
@@ -14,7 +16,7 @@ __all__ = [
     "hard_shrink", "threshold", "softmax", "log_softmax", "sparsemax", "one_hot", "multi_hot",
     "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy",
     "moments", "batch_normalization", "normalize", "rms_normalization", "layer_normalization",
-    "psnr", "dot_product_attention",
+    "psnr", "dot_product_attention", "ctc_loss", "ctc_decode", "polar",
 ]
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -774,7 +776,8 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
             "head count must be a multiple of the key's, and head sizes must match. Received: "
             f"query.shape={q.shape}, key.shape={k.shape}, value.shape={v.shape}."
         )
-    out_dtype = k.dtype
+    out_dtype = result_type(q.dtype, k.dtype)  # Keras: float16 with bfloat16 gives float32
+    q, k, v = (t if t.dtype == out_dtype else E.cast(t, out_dtype) for t in (q, k, v))
     if scale is None:
         scale = 1.0 / _math.sqrt(q.shape[3])
     q = E.transpose(q, [0, 2, 1, 3])  # B N T H

@@ -19,16 +19,23 @@ def _shape(t):
 
 
 def _common(*ts):
-    """Casts to one dtype; int8 products accumulate in int32 (Keras), bools in int32 then back."""
+    """Casts to one compute dtype and returns the dtype of the result (Keras's rules).
+
+    int8 and bool products accumulate in int32. Only int8 with int8 keeps the int32 result
+    (as JAX's preferred element type does); int8 with bool gives int8, bool with bool bool.
+    """
     dt = ts[0].dtype
     for t in ts[1:]:
         dt = E.promote_types(dt, t.dtype)
     compute = "int32" if dt in ("int8", "bool") else dt
-    return [t if t.dtype == compute else E.cast(t, compute) for t in ts], dt == "bool"
+    target = "int32" if all(t.dtype == "int8" for t in ts) else dt
+    return [t if t.dtype == compute else E.cast(t, compute) for t in ts], target
 
 
-def _finish(out, was_bool):
-    return E.not_equal(out, 0) if was_bool else out
+def _finish(out, target):
+    if target == "bool":
+        return E.not_equal(out, 0)
+    return out if out.dtype == target else E.cast(out, target)
 
 
 def _matmul2(a, b):

@@ -28,14 +28,22 @@ def prod(x, axis=None, keepdims=False, dtype=None):
     return _reduce("prod", x, axis, keepdims)
 
 
+def _initial(out, initial):
+    # A bool reduction stays bool with a Python initial value (NumPy/Keras), which would
+    # otherwise promote it to int32 as a weak int.
+    if out.dtype == "bool" and isinstance(initial, (bool, int)):
+        return tensor(bool(initial), "bool")
+    return initial
+
+
 def max(x, axis=None, keepdims=False, initial=None):  # noqa: A001
     out = _reduce("max", x, axis, keepdims)
-    return out if initial is None else E.maximum(out, initial)
+    return out if initial is None else E.maximum(out, _initial(out, initial))
 
 
 def min(x, axis=None, keepdims=False, initial=None):  # noqa: A001
     out = _reduce("min", x, axis, keepdims)
-    return out if initial is None else E.minimum(out, initial)
+    return out if initial is None else E.minimum(out, _initial(out, initial))
 
 
 amax = max
@@ -153,18 +161,32 @@ def argsort(x, axis=-1):
     return E.sort(x, axis, False)[1]
 
 
-def cumsum(x, axis=None, dtype=None):
+def _cumulative(kind, x, axis, dtype):
+    """Scans keep the input dtype (or `dtype`), bool becoming int32, as in Keras."""
     x = tensor(x, dtype)
+    target = "int32" if x.dtype == "bool" else x.dtype
     if axis is None:
         x, axis = E.reshape(x, [-1]), 0
-    return E.cumulative("sum", x, int(axis), False)
+    out = E.cumulative(kind, x, int(axis), False)
+    return out if out.dtype == target else E.cast(out, target)
+
+
+def cumsum(x, axis=None, dtype=None):
+    """Cumulative sum along `axis` (flattened when None); int8 stays int8.
+
+    >>> cumsum([1, 2, 3]).numpy()
+    array([1, 3, 6], dtype=int32)
+    """
+    return _cumulative("sum", x, axis, dtype)
 
 
 def cumprod(x, axis=None, dtype=None):
-    x = tensor(x, dtype)
-    if axis is None:
-        x, axis = E.reshape(x, [-1]), 0
-    return E.cumulative("prod", x, int(axis), False)
+    """Cumulative product along `axis` (flattened when None); int8 stays int8.
+
+    >>> cumprod([1, 2, 3]).numpy()
+    array([1, 2, 6], dtype=int32)
+    """
+    return _cumulative("prod", x, axis, dtype)
 
 
 def count_nonzero(x, axis=None):
