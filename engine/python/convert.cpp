@@ -101,7 +101,9 @@ Tensor to_tensor(const Operand& v) {
   if (auto* b = std::get_if<bool>(&v)) return scalar_tensor(*b ? 1.0 : 0.0, DType::bool_, false);
   if (auto* i = std::get_if<int64_t>(&v)) {
     // Weak scalars keep full precision; the other operand decides the result dtype.
-    return scalar_tensor(double(*i), DType::int64, true);
+    Tensor t = full_int({}, *i, DType::int64);
+    t.impl()->weak = true;
+    return t;
   }
   return scalar_tensor(std::get<double>(v), DType::float64, true);
 }

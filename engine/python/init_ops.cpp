@@ -87,8 +87,10 @@ void init_ops(nb::module_& m) {
                      const std::string& device) {
     return arange(start, step, n, dt(dtype), device_from_name(device));
   }, "start"_a, "step"_a, "n"_a, "dtype"_a, "device"_a = "cpu", Release());
-  m.def("full", [](const Shape& shape, double value, const std::string& dtype, const std::string& device) {
-    return full(shape, value, dt(dtype), device_from_name(device));
+  m.def("full", [](const Shape& shape, std::variant<int64_t, double> value, const std::string& dtype,
+                   const std::string& device) {
+    if (auto* i = std::get_if<int64_t>(&value)) return full_int(shape, *i, dt(dtype), device_from_name(device));
+    return full(shape, std::get<double>(value), dt(dtype), device_from_name(device));
   }, "shape"_a, "value"_a, "dtype"_a, "device"_a = "cpu", Release());
   m.def("random", [](const std::string& kind, const Shape& shape, const std::string& dtype,
                      uint64_t seed, uint64_t counter, const std::string& device) {

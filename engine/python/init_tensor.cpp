@@ -41,8 +41,13 @@ void init_tensor(nb::module_& m) {
       });
 
   m.def("from_numpy", &from_ndarray, "array"_a);
-  m.def("scalar", [](double value, const std::string& dtype, bool weak) {
-    return scalar_tensor(value, dtype_from_name(dtype), weak);
+  m.def("scalar", [](std::variant<int64_t, double> value, const std::string& dtype, bool weak) {
+    if (auto* i = std::get_if<int64_t>(&value)) {
+      Tensor t = full_int({}, *i, dtype_from_name(dtype));
+      t.impl()->weak = weak;
+      return t;
+    }
+    return scalar_tensor(std::get<double>(value), dtype_from_name(dtype), weak);
   }, "value"_a, "dtype"_a, "weak"_a = false);
   m.def("set_num_threads", &set_num_threads, "n"_a);
   m.def("num_threads", &num_threads);

@@ -69,10 +69,11 @@ Tensors dispatch(const OpPtr& op, const Tensors& inputs) {
   if (op->is_view()) {
     op->infer(inputs);  // validates arguments
     outputs = op->make_view(inputs);
+    for (const auto& out : outputs) check_shape(out.shape(), itemsize(out.dtype()), op->name());
   } else {
     auto specs = op->infer(inputs);
     outputs.reserve(specs.size());
-    for (auto& spec : specs) outputs.push_back(empty(spec.shape, spec.dtype, dev));
+    for (auto& spec : specs) outputs.push_back(empty(spec.shape, spec.dtype, dev, op->name()));
     if (dev.kind != DeviceKind::meta) {
       Kernel kernel = find_kernel(op->kind(), dev.kind);
       KL_CHECK(kernel, "[", op->name(), "] no kernel for device ", device_kind_name(dev.kind));

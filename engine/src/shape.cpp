@@ -12,6 +12,21 @@ int64_t numel(const Shape& shape) {
   return n;
 }
 
+void check_shape(const Shape& shape, size_t itemsize, const char* op) {
+  KL_CHECK(shape.size() <= size_t(kMaxRank), "[", op, "] tensors have at most ", kMaxRank,
+           " dimensions; received a shape with ", shape.size());
+  int64_t n = 1;
+  bool overflow = false;
+  for (auto d : shape) {
+    KL_CHECK(d >= 0, "[", op, "] negative dimension in shape ", shape_str(shape));
+    overflow = overflow || __builtin_mul_overflow(n, d, &n);
+  }
+  int64_t bytes = 0;
+  overflow = overflow || __builtin_mul_overflow(n, int64_t(itemsize), &bytes);
+  KL_CHECK(!overflow, "[", op, "] shape ", shape_str(shape),
+           " is too large: its size in bytes does not fit in 64 bits");
+}
+
 Strides contiguous_strides(const Shape& shape) {
   Strides s(shape.size());
   int64_t acc = 1;

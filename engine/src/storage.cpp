@@ -16,7 +16,10 @@ namespace {
 class CpuCachingAllocator {
  public:
   static constexpr size_t kAlignment = 64;
-  static constexpr size_t kMaxCachedBytes = size_t(2) << 30;
+  // A modest bound: what is freed beyond it goes back to the system at once, and blocks too
+  // large to be worth keeping are never cached (empty_cache() returns the rest).
+  static constexpr size_t kMaxCachedBytes = size_t(256) << 20;
+  static constexpr size_t kMaxCachedBlock = size_t(64) << 20;
 
   void* allocate(size_t nbytes) {
     size_t bucket = round_size(nbytes);
@@ -42,7 +45,7 @@ class CpuCachingAllocator {
   void release(void* p, size_t nbytes) {
     size_t bucket = round_size(nbytes);
     std::lock_guard<std::mutex> lock(mutex_);
-    if (cached_ + bucket > kMaxCachedBytes) {
+    if (bucket > kMaxCachedBlock || cached_ + bucket > kMaxCachedBytes) {
       std::free(p);
       return;
     }
@@ -65,6 +68,8 @@ class CpuCachingAllocator {
 
  private:
   static size_t round_size(size_t n) {
+    // No machine has 2^56 bytes; refusing here also keeps the power-of-two loop from wrapping.
+    if (n > (size_t(1) << 56)) throw std::bad_alloc();
     if (n <= 4096) return (n + kAlignment - 1) / kAlignment * kAlignment + (n == 0 ? kAlignment : 0);
     // Above 4 KiB: round to 1/8 of the next power of two (at most 12.5% waste).
     size_t p = 1;

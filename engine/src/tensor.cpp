@@ -1,6 +1,7 @@
 #include "kl/tensor.h"
 
 #include "kl/autograd.h"
+#include "kl/error.h"
 
 namespace kl {
 
@@ -27,15 +28,21 @@ Tensor Tensor::detach() const {
   return Tensor(std::move(impl));
 }
 
-Tensor empty(const Shape& shape, DType dtype, const Device& device) {
-  for (auto d : shape)
-    KL_CHECK(d >= 0, "[empty] negative dimension in shape ", shape_str(shape));
+Tensor empty(const Shape& shape, DType dtype, const Device& device, const char* op) {
+  check_shape(shape, itemsize(dtype), op);
   auto impl = std::make_shared<TensorImpl>();
   impl->shape = shape;
   impl->strides = contiguous_strides(shape);
   impl->dtype = dtype;
   impl->device = device;
-  impl->storage = allocate_storage(size_t(numel(shape)) * itemsize(dtype), device);
+  size_t nbytes = size_t(numel(shape)) * itemsize(dtype);
+  try {
+    impl->storage = allocate_storage(nbytes, device);
+  } catch (const std::bad_alloc&) {
+    throw OutOfMemory(error_message("[", op, "] out of memory: cannot allocate ", nbytes,
+                                    " bytes (", double(nbytes) / double(1 << 30), " GiB) for a ",
+                                    dtype_name(dtype), " tensor of shape ", shape_str(shape)));
+  }
   return Tensor(std::move(impl));
 }
 

@@ -58,7 +58,9 @@ def test_reshape_size_mismatch():
     (lambda: ops.sum(A, axis=2), "sum"),
     (lambda: ops.sum(A, axis=-3), "sum"),
     (lambda: ops.max(A, axis=5), "max"),
-    (lambda: ops.mean(A, axis=(0, 2)), "(sum|mean)"),
+    (lambda: ops.mean(A, axis=(0, 2)), "mean"),
+    (lambda: ops.logsumexp(A, axis=5), "logsumexp"),
+    (lambda: ops.var(A, axis=-4), "var"),
     (lambda: ops.argmax(A, axis=2), "argmax"),
     (lambda: ops.cumsum(A, axis=2), "cumsum"),
     (lambda: ops.sort(A, axis=-3), "sort"),
@@ -66,12 +68,13 @@ def test_reshape_size_mismatch():
     (lambda: E.concatenate([A, A], 2), "concatenate"),
 ])
 def test_axis_out_of_range_is_index_error(fn, op):
-    with pytest.raises(IndexError, match=rf"\[{op}\].*axis.*rank 2"):
+    # Engine messages start "[op]", Python-level ones "`op`:"; both name the public op.
+    with pytest.raises(IndexError, match=rf"(\[{op}\]|`{op}`).*axis.*rank 2"):
         fn()
 
 
 def test_repeated_reduce_axis():
-    with pytest.raises(ValueError, match=r"\[sum\].*repeated"):
+    with pytest.raises(ValueError, match=r"`sum`.*repeated"):
         ops.sum(A, axis=(0, 0))
     with pytest.raises(ValueError, match=r"repeated"):
         ops.sum(A, axis=(1, -1))

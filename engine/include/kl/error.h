@@ -23,6 +23,22 @@ std::string error_message(const Parts&... parts) {
   return os.str();
 }
 
+// An allocation that failed, with the op, shape and byte count in the message (MemoryError).
+class OutOfMemory : public std::bad_alloc {
+ public:
+  explicit OutOfMemory(std::string message) : message_(std::move(message)) {}
+  const char* what() const noexcept override { return message_.c_str(); }
+
+ private:
+  std::string message_;
+};
+
+// A singular or non-converging matrix (numpy.linalg.LinAlgError, a ValueError, in Python).
+class LinAlgError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
 }  // namespace kl
 
 // Throws std::invalid_argument (ValueError in Python) when the condition fails.

@@ -44,6 +44,8 @@ Tensor log_softmax(const Tensor& x, int64_t axis);
 
 Tensor arange(double start, double step, int64_t n, DType dtype, const Device& device = {});
 Tensor full(const Shape& shape, double value, DType dtype, const Device& device = {});
+// An exact integer fill; throws OverflowError when `value` does not fit in an integer `dtype`.
+Tensor full_int(const Shape& shape, int64_t value, DType dtype, const Device& device = {});
 Tensor zeros_like(const Tensor& x);
 Tensor ones_like(const Tensor& x);
 Tensor scalar_like(double value, const Tensor& x);  // 0-d, same dtype and device as x

@@ -361,16 +361,24 @@ class FullOp : public Op {
  public:
   FullOp(Shape shape, double value, DType dt, Device dev)
       : shape_(std::move(shape)), value_(value), dtype_(dt), device_(dev) {}
+  // An exact integer fill: int64 values beyond 2^53 would not survive a trip through double.
+  FullOp(Shape shape, int64_t value, DType dt, Device dev)
+      : shape_(std::move(shape)), value_(double(value)), int_value_(value), is_int_(true),
+        dtype_(dt), device_(dev) {}
   OpKind kind() const override { return OpKind::full; }
   const char* name() const override { return "full"; }
   std::vector<TensorSpec> infer(const Tensors& in) const override;
   bool differentiable() const override { return false; }
   Device output_device(const Tensors&) const override { return device_; }
   double value() const { return value_; }
+  bool is_int() const { return is_int_; }
+  int64_t int_value() const { return int_value_; }
 
  private:
   Shape shape_;
   double value_;
+  int64_t int_value_ = 0;
+  bool is_int_ = false;
   DType dtype_;
   Device device_;
 };

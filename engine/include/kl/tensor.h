@@ -63,8 +63,8 @@ class Tensor {
   std::shared_ptr<TensorImpl> impl_;
 };
 
-// A fresh contiguous tensor with uninitialised memory.
-Tensor empty(const Shape& shape, DType dtype, const Device& device = {});
+// A fresh contiguous tensor with uninitialised memory; `op` names the caller in errors.
+Tensor empty(const Shape& shape, DType dtype, const Device& device = {}, const char* op = "empty");
 // A view into existing storage.
 Tensor make_view(const Tensor& base, Shape shape, Strides strides, int64_t offset);
 

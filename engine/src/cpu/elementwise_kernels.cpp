@@ -302,10 +302,13 @@ void copy_kernel(const Op& op, const Tensors& in, Tensors& out) {
 }
 
 void full_kernel(const Op& op, const Tensors& in, Tensors& out) {
-  double value = static_cast<const FullOp&>(op).value();
+  const auto& fop = static_cast<const FullOp&>(op);
+  double value = fop.value();
   visit_dtype(out[0].dtype(), "full", kAll, [&](auto tag) {
     using T = typename decltype(tag)::type;
     T v = convert<double, T>(value);
+    if constexpr (std::is_integral_v<T>)
+      if (fop.is_int()) v = std::is_same_v<T, bool> ? T(fop.int_value() != 0) : T(fop.int_value());
     T* p = out[0].data<T>();
     split_contiguous(out[0].size(), [&](int64_t b, int64_t e) { std::fill(p + b, p + e, v); });
   });

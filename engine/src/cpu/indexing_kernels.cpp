@@ -158,12 +158,18 @@ void sort_kernel(const Op& op, const Tensors& in, Tensors& out) {
         int64_t base = (l / B) * L * B + l % B;
         auto at = [&](int32_t i) { return C(px[base + i * B]); };
         std::iota(order.begin(), order.end(), 0);
-        // NaN sorts last in both directions, like NumPy.
+        // NaN is the largest value, as in NumPy's sort and argmax: last when ascending, first
+        // when descending (top_k), ties kept in index order.
         std::stable_sort(order.begin(), order.end(), [&](int32_t i, int32_t j) {
           C a = at(i), b = at(j);
+          if (desc) {
+            if (a != a) return b == b;
+            if (b != b) return false;
+            return a > b;
+          }
           if (b != b) return a == a;
           if (a != a) return false;
-          return desc ? a > b : a < b;
+          return a < b;
         });
         for (int64_t k = 0; k < L; ++k) {
           pv[base + k * B] = px[base + order[k] * B];

@@ -7,10 +7,13 @@
 #include <lapacke.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <type_traits>
 #include <vector>
 
 #include "cpu/kernels.h"
+#include "kl/error.h"
 #include "kl/linalg.h"
 #include "kl/thread_pool.h"
 
@@ -125,11 +128,25 @@ void fill_eye(T* dst, int64_t rows, int64_t cols) {
     for (int64_t j = 0; j < cols; ++j) dst[i * cols + j] = T(i == j);
 }
 
+// Stands in for LAPACK's info when a matrix holds NaN or inf: LAPACK is not called then, since
+// its NaN checks report such input as a rejected argument.
+constexpr lint kNonFinite = std::numeric_limits<lint>::min();
+
+template <class T>
+bool all_finite(const std::vector<T>& buf) {
+  for (T v : buf)
+    if (!std::isfinite(v)) return false;
+  return true;
+}
+
 // LAPACK reports argument errors as negative info: a bug on our side, never the user's.
 void check_arguments(const std::vector<lint>& info, const char* op) {
   for (lint i : info)
-    KL_CHECK(i >= 0, "[", op, "] internal error: LAPACK rejected argument ", -i);
+    KL_CHECK(i >= 0 || i == kNonFinite, "[", op, "] internal error: LAPACK rejected argument ", -i);
 }
+
+// numpy.linalg.LinAlgError when an iterative routine did not converge or never started.
+void check_converged(const std::vector<lint>& info, const char* op, int64_t count);
 
 // Which matrix of the batch failed, for messages ("" when there is only one).
 std::string batch_position(int64_t b, int64_t count) {
@@ -272,6 +289,10 @@ void svd_kernel(const Op& op, const Tensors& in, Tensors& out) {
       std::vector<T> u(uv ? m * u_cols : 1), vt(uv ? vt_rows * n : 1);
       std::vector<lint> iwork(8 * k);
       gather_col_major(a, b, buf.data(), m);
+      if (!all_finite(buf)) {
+        info[b] = kNonFinite;
+        return;
+      }
       lint ldu = uv ? lint(m) : 1, ldvt = uv ? lint(vt_rows) : 1;
       T size = 0;
       Lapack<T>::gesdd(jobz, lint(m), lint(n), buf.data(), s.data(), u.data(), ldu, vt.data(), ldvt,
@@ -288,9 +309,7 @@ void svd_kernel(const Op& op, const Tensors& in, Tensors& out) {
     });
   });
   check_arguments(info, "svd");
-  for (int64_t b = 0; b < count; ++b)
-    KL_CHECK(info[b] == 0, "[svd] did not converge", batch_position(b, count),
-             " (does the matrix contain NaN or inf?)");
+  check_converged(info, "svd", count);
 }
 
 void eigh_kernel(const Op& op, const Tensors& in, Tensors& out) {
@@ -303,6 +322,10 @@ void eigh_kernel(const Op& op, const Tensors& in, Tensors& out) {
     parallel_for(count, [&](int64_t b) {
       std::vector<T> buf(n * n);
       gather_col_major(a, b, buf.data(), n);
+      if (!all_finite(buf)) {
+        info[b] = kNonFinite;
+        return;
+      }
       T size = 0;
       lint isize = 0;
       T* w = out[0].data<T>() + b * n;
@@ -315,9 +338,17 @@ void eigh_kernel(const Op& op, const Tensors& in, Tensors& out) {
     });
   });
   check_arguments(info, "eigh");
-  for (int64_t b = 0; b < count; ++b)
-    KL_CHECK(info[b] == 0, "[eigh] did not converge", batch_position(b, count),
-             " (does the matrix contain NaN or inf?)");
+  check_converged(info, "eigh", count);
+}
+
+void check_converged(const std::vector<lint>& info, const char* op, int64_t count) {
+  for (int64_t b = 0; b < count; ++b) {
+    if (info[b] == kNonFinite)
+      throw LinAlgError(error_message("[", op, "] the matrix", batch_position(b, count),
+                                      " contains NaN or inf"));
+    if (info[b] != 0)
+      throw LinAlgError(error_message("[", op, "] did not converge", batch_position(b, count)));
+  }
 }
 
 }  // namespace

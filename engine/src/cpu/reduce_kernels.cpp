@@ -85,6 +85,11 @@ template <class In, class Out>
 void reduce_arb(const In* x, Out* out, int64_t A, int64_t R, int64_t B, ReduceKind kind) {
   using Acc = std::conditional_t<std::is_same_v<Out, bool>, bool, compute_t<Out>>;
   Reducer<Acc> r{kind};
+  if (A * B == 0) return;
+  if (R == 0) {  // an empty reduction gives the identity (infer refuses max/min of nothing)
+    std::fill(out, out + A * B, Out(r.identity()));
+    return;
+  }
   if (B == 1) {
     if (A == 1) {
       out[0] = Out(reduce_long_row<In, Acc>(x, R, r));

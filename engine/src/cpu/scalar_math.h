@@ -71,7 +71,10 @@ C unary_any(UnaryKind k, C v) {
   switch (k) {
     case U::negative: return C(-v);
     case U::abs: return v < C(0) ? C(-v) : v;
-    case U::sign: return C((C(0) < v) - (v < C(0)));
+    case U::sign:
+      if constexpr (std::is_floating_point_v<C>)
+        if (v != v) return v;  // NumPy: sign(nan) is nan
+      return C((C(0) < v) - (v < C(0)));
     case U::square: return C(v * v);
     case U::relu: return v > C(0) ? v : C(0);
     default: return v;
@@ -95,6 +98,13 @@ bool unary_predicate(UnaryKind k, C v) {
   return !v;  // logical_not
 }
 
+// -a with two's-complement wrap-around (defined for the most negative value, unlike -a).
+template <class C>
+C wrapping_negate(C a) {
+  using U = std::make_unsigned_t<C>;
+  return C(U(0) - U(a));
+}
+
 template <class C>
 C floor_mod(C a, C b) {
   if constexpr (std::is_floating_point_v<C>) {
@@ -102,6 +112,8 @@ C floor_mod(C a, C b) {
     return (r != C(0) && ((r < C(0)) != (b < C(0)))) ? r + b : r;
   } else {
     if (b == 0) return 0;
+    if constexpr (std::is_signed_v<C>)
+      if (b == C(-1)) return 0;  // a % -1 traps on the most negative a; NumPy gives 0
     C r = C(a % b);
     return (r != 0 && ((r < 0) != (b < 0))) ? C(r + b) : r;
   }
@@ -113,6 +125,8 @@ C floor_div(C a, C b) {
     return std::floor(a / b);
   } else {
     if (b == 0) return 0;
+    if constexpr (std::is_signed_v<C>)
+      if (b == C(-1)) return wrapping_negate(a);  // the most negative a / -1 traps; NumPy wraps
     C q = C(a / b);
     return ((a % b != 0) && ((a < 0) != (b < 0))) ? C(q - 1) : q;
   }
@@ -139,6 +153,8 @@ C binary_arith(BinaryKind k, C a, C b) {
     case B::multiply: return C(a * b);
     case B::divide:
       if constexpr (std::is_floating_point_v<C>) return a / b;
+      else if constexpr (std::is_signed_v<C>)
+        return b == 0 ? C(0) : b == C(-1) ? wrapping_negate(a) : C(a / b);
       else return b == 0 ? C(0) : C(a / b);
     case B::power:
       if constexpr (std::is_floating_point_v<C>) return std::pow(a, b);

@@ -194,6 +194,24 @@ Tensors BinaryOp::vjp(const Tensors& in, const Tensors& out, const Tensors& ct) 
   }
 }
 
+namespace {
+// A Python int that the other operand's integer dtype cannot hold raises (as JAX does) instead
+// of wrapping silently.
+void check_weak_int_fits(const Tensor& t, DType target, BinaryKind k) {
+  if (!t.weak() || t.dtype() != DType::int64 || !is_integer(target) || target == DType::int64 ||
+      t.device().kind != DeviceKind::cpu || t.ndim() != 0)
+    return;
+  int64_t v = *t.data<int64_t>();
+  int bits = int(itemsize(target)) * 8;
+  bool is_unsigned = target == DType::uint8;
+  int64_t lo = is_unsigned ? 0 : -(int64_t(1) << (bits - 1));
+  int64_t hi = is_unsigned ? (int64_t(1) << bits) - 1 : (int64_t(1) << (bits - 1)) - 1;
+  if (v < lo || v > hi)
+    throw std::overflow_error(error_message("[", binary_name(k), "] Python integer ", v,
+                                            " out of bounds for ", dtype_name(target)));
+}
+}  // namespace
+
 Tensor binary(BinaryKind k, const Tensor& a_in, const Tensor& b_in) {
   using B = BinaryKind;
   Tensor a = scalar_to_device(a_in, b_in.device()), b = scalar_to_device(b_in, a_in.device());
@@ -206,6 +224,8 @@ Tensor binary(BinaryKind k, const Tensor& a_in, const Tensor& b_in) {
   if (common == DType::bool_ && (k == B::subtract || k == B::divide || k == B::power ||
                                  k == B::floor_divide || k == B::mod))
     common = k == B::divide ? DType::float32 : DType::int32;
+  check_weak_int_fits(a, common, k);
+  check_weak_int_fits(b, common, k);
   Tensor x = a.dtype() == common ? a : cast(a, common);
   Tensor y = b.dtype() == common ? b : cast(b, common);
   Tensor r = call1<BinaryOp>({x, y}, k);

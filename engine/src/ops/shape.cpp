@@ -135,9 +135,11 @@ Tensor swap_last_axes(const Tensor& x) {
 // ---- slice ----------------------------------------------------------------------------------
 
 namespace {
+// Written so that no intermediate overflows, even for steps near +-2^63.
 int64_t slice_len(int64_t start, int64_t stop, int64_t step) {
-  if (step > 0) return stop > start ? (stop - start + step - 1) / step : 0;
-  return start > stop ? (start - stop - step - 1) / (-step) : 0;
+  if (step > 0) return stop > start ? 1 + int64_t(uint64_t(stop - start - 1) / uint64_t(step)) : 0;
+  uint64_t magnitude = uint64_t(0) - uint64_t(step);
+  return start > stop ? 1 + int64_t(uint64_t(start - stop - 1) / magnitude) : 0;
 }
 }  // namespace
 
@@ -161,7 +163,8 @@ Tensors SliceOp::make_view(const Tensors& in) const {
   for (int i = 0; i < x.ndim(); ++i) {
     int64_t n = slice_len(starts_[i], stops_[i], steps_[i]);
     shape.push_back(n);
-    strides.push_back(x.strides()[i] * steps_[i]);
+    // With one element the stride is never used; a huge step must not overflow it.
+    strides.push_back(n > 1 ? x.strides()[i] * steps_[i] : x.strides()[i]);
     if (n > 0) offset += starts_[i] * x.strides()[i];
   }
   return {kl::make_view(x, shape, strides, offset)};

@@ -73,8 +73,12 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     if isinstance(x, np.generic):  # NumPy scalars keep their dtype (np.float64 is a float)
         x = np.asarray(x)
     elif isinstance(x, _PY_SCALARS):
+        target = dtype or _default_python_dtype(x)
+        if type(x) is int:
+            _check_int_range(x, x, "int64" if target not in _INT_BOUNDS else target)
+            return _engine.scalar(x, target, False)
         t = _engine.from_numpy(np.asarray(x))
-        return _engine.cast(t, dtype or _default_python_dtype(x))
+        return _engine.cast(t, target)
     if isinstance(x, (list, tuple)):
         if any(type(v) is KerasTensor for v in _flat(x)):
             raise SymbolicInput()
@@ -82,12 +86,17 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
             from keras_like.ops import numpy as knp
 
             return convert_to_tensor(knp.stack([convert_to_tensor(v) for v in x]), dtype)
-        array = np.asarray(x)
-        if dtype is None:
-            if array.dtype == np.float64:
-                dtype = config.floatx()
-            elif array.dtype == np.int64:
-                dtype = "int32"
+        array = _array_from_python(x)
+        if array.dtype.kind == "i":
+            low, high = (int(array.min()), int(array.max())) if array.size else (0, 0)
+            if dtype is None:
+                # Keras's int32 default, unless a value needs 64 bits (never wrap silently).
+                fits = _INT_BOUNDS["int32"][0] <= low and high <= _INT_BOUNDS["int32"][1]
+                dtype = "int32" if fits else "int64"
+            elif dtype in _INT_BOUNDS:
+                _check_int_range(low, high, dtype)
+        elif dtype is None and array.dtype == np.float64:
+            dtype = config.floatx()
         x = array
     if hasattr(x, "__dlpack__") and not isinstance(x, np.ndarray) and not hasattr(x, "__array__"):
         x = np.from_dlpack(x)
@@ -96,6 +105,32 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     if dtype is not None and t.dtype != dtype:
         t = _engine.cast(t, dtype)
     return t
+
+
+_INT_BOUNDS = {"int8": (-(2**7), 2**7 - 1), "int16": (-(2**15), 2**15 - 1),
+               "int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1),
+               "uint8": (0, 2**8 - 1)}
+
+
+def _check_int_range(low, high, dtype):
+    bounds = _INT_BOUNDS[dtype]
+    for value in (low, high):
+        if not bounds[0] <= value <= bounds[1]:
+            raise OverflowError(
+                f"`convert_to_tensor`: Python integer {value} out of bounds for {dtype}"
+            )
+
+
+def _array_from_python(values):
+    """np.asarray for nested Python lists, with a clear error for ints beyond 64 bits."""
+    try:
+        array = np.asarray(values)
+    except OverflowError:
+        array = np.asarray(values, dtype=object)
+    if array.dtype == object and all(type(v) is int for v in _flat(values)):
+        ints = [v for v in _flat(values)]
+        _check_int_range(min(ints), max(ints), "int64")
+    return array
 
 
 def _default_weak_dtype(t):

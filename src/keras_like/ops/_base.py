@@ -10,7 +10,10 @@ SCALARS = (float, int, bool)
 def operand(x):
     """A tensor or a Python scalar (which the engine treats as weakly typed)."""
     t = type(x)
-    if t is Tensor or t in SCALARS:
+    if t is Tensor or t is float or t is bool:
+        return x
+    if t is int:
+        check_python_int(x, "int64", "convert_to_tensor")
         return x
     value = getattr(x, "_keras_like_value", None)
     if value is not None:
@@ -43,6 +46,26 @@ def binary(fn, x1, x2):
     return fn(a, b)
 
 
+class AxisError(ValueError, IndexError):
+    """An axis outside [-ndim, ndim); catchable as ValueError or IndexError, like NumPy's."""
+
+
+def reduce_axes(axis, ndim, op):
+    """`axes(axis)` checked against `ndim`, with errors that name the public op `op`."""
+    out = axes(axis)
+    if out is None:
+        return None
+    seen = set()
+    for a in out:
+        if not -ndim <= a < ndim:
+            raise AxisError(f"`{op}`: axis {a} is out of bounds for a tensor of rank {ndim}. "
+                            f"Received: axis={axis}")
+        if a % max(ndim, 1) in seen:
+            raise ValueError(f"`{op}`: repeated axis. Received: axis={axis}")
+        seen.add(a % max(ndim, 1))
+    return out
+
+
 def axes(axis):
     """Normalises an `axis` argument to a list of ints, or None for all axes."""
     if axis is None:
@@ -52,7 +75,44 @@ def axes(axis):
     return [int(axis)]
 
 
-def shape_list(shape):
-    if isinstance(shape, int):
-        return [shape]
-    return [int(d) for d in shape]
+_MAX_RANK = 64  # NumPy's limit, shared with the engine
+_INT64_MAX = 2**63 - 1
+_ITEMSIZE = {"bool": 1, "int8": 1, "uint8": 1, "int16": 2, "float16": 2, "bfloat16": 2,
+             "int32": 4, "float32": 4, "int64": 8, "float64": 8}
+
+
+def shape_list(shape, op="shape", dtype=None):
+    """`shape` as a list of ints, refused with a ValueError naming `op` when no tensor can have it.
+
+    Dimensions must be non-negative, at most 64 of them, and (given `dtype`) the byte size must
+    fit in 64 bits.
+    """
+    dims = [shape] if isinstance(shape, int) else list(shape)
+    out = [int(d) for d in dims]
+    if len(out) > _MAX_RANK:
+        raise ValueError(f"`{op}`: tensors have at most {_MAX_RANK} dimensions. "
+                         f"Received: shape with {len(out)} dimensions")
+    nbytes = _ITEMSIZE.get(dtype, 1)
+    for d in out:
+        if d < 0:
+            raise ValueError(
+                f"`{op}`: dimensions must be non-negative. Received: shape={tuple(out)}")
+        nbytes *= d
+    if nbytes > _INT64_MAX:
+        raise ValueError(f"`{op}`: shape {tuple(out)} is too large: it needs {nbytes} bytes, "
+                         "more than any machine can address")
+    return out
+
+
+def check_python_int(value, dtype, op):
+    """Raises OverflowError when a Python int does not fit in `dtype` (never wraps silently)."""
+    if type(value) is not int or dtype not in _INT_RANGES:
+        return
+    low, high = _INT_RANGES[dtype]
+    if not low <= value <= high:
+        raise OverflowError(f"`{op}`: Python integer {value} out of bounds for {dtype}")
+
+
+_INT_RANGES = {"int8": (-(2**7), 2**7 - 1), "int16": (-(2**15), 2**15 - 1),
+               "int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1),
+               "uint8": (0, 2**8 - 1)}

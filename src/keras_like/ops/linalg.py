@@ -131,6 +131,20 @@ def _pivot_sign(pivots, dtype):
     return E.cast(E.subtract(1, E.multiply(E.mod(count, 2), 2)), dtype)
 
 
+def _check_invertible(lu, name):
+    """Raises numpy.linalg.LinAlgError (a ValueError) for an exactly singular matrix, as NumPy does.
+
+    An exact zero pivot in U is LAPACK's own test (getrf's info > 0). Symbolic (meta) tensors
+    have no values to test.
+    """
+    if lu.device.startswith("meta") or lu.size == 0:
+        return
+    pivots = np.diagonal(lu.numpy(), axis1=-2, axis2=-1)
+    if np.any(pivots == 0):
+        raise np.linalg.LinAlgError(f"`{name}`: singular matrix (an exactly zero pivot in its "
+                                    "LU factorisation), so it has no inverse")
+
+
 def _lu_solve(lu, perm, b):
     """x with a @ x = b, from a's LU factors (b is a batch of matrices)."""
     pb = E.matmul(_permutation_matrix(perm, lu.dtype), b)
@@ -405,6 +419,7 @@ def solve(a, b):
         )
     _check_batch(a_shape, b_shape, 1 if vector else 2, "solve")
     lu, _, perm = E.lu_factor(a_t)
+    _check_invertible(lu, "solve")
     x = _lu_solve(lu, perm, b_t)
     if vector:
         x = E.reshape(x, list(x.shape[:-1]))
@@ -466,6 +481,7 @@ def inv(x):
     """
     t, out_dtype = _matrix(x, "inv", square=True)
     lu, _, perm = E.lu_factor(t)
+    _check_invertible(lu, "inv")
     # P @ I is P itself: skip the product.
     pb = _permutation_matrix(perm, t.dtype)
     y = E.triangular_solve(lu, pb, lower=True, unit_diagonal=True)

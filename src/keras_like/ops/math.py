@@ -3,7 +3,7 @@
 import numpy as np
 
 from keras_like.backend.dtypes import result_type
-from keras_like.ops._base import E, float_tensor, tensor
+from keras_like.ops._base import E, float_tensor, reduce_axes, tensor
 from keras_like.ops.complex_parts import view_as_complex, view_as_real  # noqa: F401
 from keras_like.ops.math_fft import fft, fft2, ifft2, irfft, istft, rfft, stft  # noqa: F401
 
@@ -218,8 +218,7 @@ def logsumexp(x, axis=None, keepdims=False):
     3.4076
     """
     x = float_tensor(x)
-    ax = None if axis is None else (
-        [int(a) for a in axis] if isinstance(axis, (list, tuple)) else [int(axis)])
+    ax = reduce_axes(axis, x.ndim, "logsumexp")
     # The shift is a constant for differentiation; its gradient terms cancel exactly anyway.
     if x.size == 0:
         m = 0.0  # max has no identity; exp of nothing sums to 0 and log gives -inf

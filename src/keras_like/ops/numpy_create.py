@@ -5,7 +5,7 @@ import numpy as np
 from keras_like.backend import config
 from keras_like.backend.dtypes import is_float_dtype, is_int_dtype, result_type, standardize_dtype
 from keras_like.backend.engine import Tensor
-from keras_like.ops._base import E, shape_list, tensor
+from keras_like.ops._base import E, check_python_int, shape_list, tensor
 from keras_like.ops.numpy_math import _float_operands
 
 
@@ -19,11 +19,13 @@ def zeros(shape, dtype=None):
     >>> zeros((2, 3)).shape
     (2, 3)
     """
-    return E.full(shape_list(shape), 0.0, _dtype(dtype))
+    dtype = _dtype(dtype)
+    return E.full(shape_list(shape, "zeros", dtype), 0.0, dtype)
 
 
 def ones(shape, dtype=None):
-    return E.full(shape_list(shape), 1.0, _dtype(dtype))
+    dtype = _dtype(dtype)
+    return E.full(shape_list(shape, "ones", dtype), 1.0, dtype)
 
 
 def full(shape, fill_value, dtype=None):
@@ -33,14 +35,14 @@ def full(shape, fill_value, dtype=None):
     array([7, 7], dtype=int32)
     """
     dt = _dtype(dtype)
-    if isinstance(fill_value, (float, bool)) or (
-            isinstance(fill_value, int) and abs(fill_value) < 2**53):
-        return E.full(shape_list(shape), float(fill_value), dt)  # exact for Python scalars
+    dims = shape_list(shape, "full", dt)
+    if isinstance(fill_value, (float, bool)):
+        return E.full(dims, float(fill_value), dt)
+    if isinstance(fill_value, int):
+        check_python_int(fill_value, dt, "full")
+        return E.full(dims, fill_value, dt)  # ints travel exactly
     fill = tensor(fill_value)
-    # E.full carries the value as a double, which rounds int64 beyond 2**53.
-    if fill.ndim == 0 and fill.dtype != "int64":
-        return E.full(shape_list(shape), float(fill.numpy()), dt)
-    return E.copy(E.broadcast_to(E.cast(fill, dt), shape_list(shape)))
+    return E.copy(E.broadcast_to(E.cast(fill, dt), dims))
 
 
 def zeros_like(x, dtype=None):
@@ -97,6 +99,10 @@ def arange(start, stop=None, step=1, dtype=None):
     else:
         n = np.ceil((stop - start) / step)
     n = max(0, int(n))
+    if n and all(isinstance(v, int) for v in (start, step)):
+        check_python_int(start, dtype, "arange")
+        check_python_int(start + (n - 1) * step, dtype, "arange")
+    shape_list([n], "arange", dtype)
     if dtype == "int64" and isinstance(start, int) and abs(start) > 2**53:
         # E.arange's start travels as a double; add an exact int64 start instead.
         return E.add(E.arange(0.0, float(step), n, dtype), tensor(start, dtype))

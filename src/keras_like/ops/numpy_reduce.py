@@ -5,13 +5,13 @@ import math as _math
 import numpy as np
 
 from keras_like.backend.engine import Tensor
-from keras_like.ops._base import E, axes, float_tensor, tensor
+from keras_like.ops._base import E, axes, float_tensor, reduce_axes, tensor
 from keras_like.ops.numpy_math import _float_operands
 
 
-def _reduce(kind, x, axis, keepdims):
+def _reduce(kind, x, axis, keepdims, op=None):
     x = tensor(x)
-    return E.reduce(kind, x, axes(axis), keepdims)
+    return E.reduce(kind, x, reduce_axes(axis, x.ndim, op or kind), keepdims)
 
 
 def sum(x, axis=None, keepdims=False):  # noqa: A001
@@ -36,12 +36,35 @@ def _initial(out, initial):
     return initial
 
 
+def _empty_with_initial(x, axis, keepdims, initial):
+    """`initial` in the reduced shape when the reduction covers no element, else None."""
+    x = tensor(x)
+    if x.ndim == 0 or x.size != 0:  # (this module's `any` and `max` shadow the builtins)
+        return None
+    ax = list(range(x.ndim)) if axis is None else [a % x.ndim for a in axes(axis)]
+    if 0 not in [x.shape[a] for a in ax]:
+        return None
+    shape = [1 if i in ax else d for i, d in enumerate(x.shape)] if keepdims else \
+        [d for i, d in enumerate(x.shape) if i not in ax]
+    fill = _initial(x, initial)
+    value = float(fill.item()) if type(fill) is Tensor else float(fill)
+    return E.full(shape, value, x.dtype, x.device)
+
+
 def max(x, axis=None, keepdims=False, initial=None):  # noqa: A001
+    if initial is not None:
+        empty = _empty_with_initial(x, axis, keepdims, initial)
+        if empty is not None:  # NumPy: the initial value is the max of nothing
+            return empty
     out = _reduce("max", x, axis, keepdims)
     return out if initial is None else E.maximum(out, _initial(out, initial))
 
 
 def min(x, axis=None, keepdims=False, initial=None):  # noqa: A001
+    if initial is not None:
+        empty = _empty_with_initial(x, axis, keepdims, initial)
+        if empty is not None:
+            return empty
     out = _reduce("min", x, axis, keepdims)
     return out if initial is None else E.minimum(out, _initial(out, initial))
 
@@ -58,11 +81,11 @@ def all(x, axis=None, keepdims=False):  # noqa: A001
     return _reduce("all", x, axis, keepdims)
 
 
-def _count(x, axis):
+def _count(x, axis, op="mean"):
     if axis is None:
         return x.size
     n = 1
-    for a in axes(axis):
+    for a in reduce_axes(axis, x.ndim, op):
         n *= x.shape[a]
     return n
 
@@ -72,9 +95,9 @@ def _accumulate_in(x):
     return "float32" if x.dtype in ("float16", "bfloat16") else x.dtype
 
 
-def _mean(x, axis, keepdims):
+def _mean(x, axis, keepdims, op="mean"):
+    n = _count(x, axis, op)
     total = E.reduce("sum", x, axes(axis), keepdims)
-    n = _count(x, axis)
     return E.divide(total, float(n)) if n else E.multiply(total, float("nan"))
 
 
@@ -92,8 +115,8 @@ def var(x, axis=None, keepdims=False):
     """Population variance (`ddof=0`); NaN over an empty axis, like NumPy."""
     x = float_tensor(x)
     work = E.cast(x, _accumulate_in(x))
-    centered = E.subtract(work, _mean(work, axis, keepdims=True))
-    return E.cast(_mean(E.square(centered), axis, keepdims), x.dtype)
+    centered = E.subtract(work, _mean(work, axis, keepdims=True, op="var"))
+    return E.cast(_mean(E.square(centered), axis, keepdims, op="var"), x.dtype)
 
 
 def std(x, axis=None, keepdims=False):

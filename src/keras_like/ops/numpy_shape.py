@@ -5,7 +5,7 @@ import operator
 import numpy as np
 
 from keras_like.backend.engine import Tensor
-from keras_like.ops._base import E, operand, tensor
+from keras_like.ops._base import AxisError, E, operand, tensor
 from keras_like.ops.indexing import getitem
 
 __all__ = [
@@ -16,10 +16,6 @@ __all__ = [
     "roll", "rot90", "take", "take_along_axis", "get_item", "nonzero", "argwhere", "meshgrid",
     "searchsorted", "digitize", "bincount", "select",
 ]
-
-
-class AxisError(ValueError, IndexError):
-    """An axis outside [-ndim, ndim); catchable as ValueError or IndexError, like NumPy's."""
 
 
 def _axis(axis, ndim, op):
