@@ -57,3 +57,15 @@ def test_dot_product_attention_dtype(q, kv):
 def test_cast_to_float8_names_the_dtype(dtype):
     with pytest.raises(ValueError, match=dtype):
         ops.cast(ops.ones((2,)), dtype)
+
+
+@pytest.mark.parametrize("shape,axis", [((1, 0), None), ((1, 0), 1), ((2, 0, 3), 1),
+                                        ((0, 3), 1), ((0,), 0)])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_max_min_of_nothing_is_the_initial_value(shape, axis, keepdims):
+    x = np.zeros(shape)
+    for fn, init in ((ops.max, 1.0), (ops.min, -2.0)):
+        got = fn(x, axis=axis, keepdims=keepdims, initial=init)
+        expected = getattr(np, fn.__name__)(x, axis=axis, keepdims=keepdims, initial=init)
+        np.testing.assert_array_equal(got.numpy(), expected)
+        assert got.dtype == "float64"

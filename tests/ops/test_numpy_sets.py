@@ -79,3 +79,9 @@ def test_argpartition_partitions(kth, axis):
     assert np.all(before <= kth_value) and np.all(after >= kth_value)
     with pytest.raises(ValueError):
         ops.argpartition(x, (1, 3))
+
+
+def test_unique_keeps_nans_distinct():
+    values = ops.unique(np.array([1.0, np.nan, 2.0, np.nan], "float32")).numpy()
+    assert values.shape == (4,) and np.isnan(values).sum() == 2
+    np.testing.assert_array_equal(values[:2], [1.0, 2.0])

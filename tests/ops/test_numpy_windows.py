@@ -25,3 +25,12 @@ def test_tensor_length_and_invalid():
                                atol=1e-7)
     with pytest.raises(ValueError, match="scalar integer"):
         ops.hamming([3, 4])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int32", "bool"])
+def test_length_as_a_0d_tensor_of_any_real_dtype(dtype):
+    got = ops.blackman(ops.ones((), dtype=dtype) * (3 if dtype != "bool" else 1))
+    np.testing.assert_allclose(got.numpy(), np.blackman(3 if dtype != "bool" else 1), atol=1e-7)
+    assert got.dtype == "float32"
+    with pytest.raises(ValueError):
+        ops.bartlett(2.5)

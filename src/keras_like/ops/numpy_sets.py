@@ -82,8 +82,10 @@ def unique(x, sorted=True, return_index=False, return_inverse=False,  # noqa: A0
     host = np.asarray(x.numpy())
     if axis is None:
         flat = E.reshape(x, [-1])
+        # NaNs stay distinct values, as in Keras (NumPy's default merges them).
         _, index, inverse, counts = np.unique(host.reshape(-1), return_index=True,
-                                              return_inverse=True, return_counts=True)
+                                              return_inverse=True, return_counts=True,
+                                              equal_nan=False)
         dim = 0
     else:
         dim = int(axis) % x.ndim

@@ -17,7 +17,7 @@ __all__ = ["bartlett", "blackman", "hamming", "hanning", "kaiser"]
 
 def _length(x, op):
     value = x.numpy() if type(x) is Tensor else np.asarray(x)
-    if value.ndim != 0 or value.dtype.kind not in "iub":
+    if value.ndim != 0 or value.dtype.kind not in "iubf" or value != np.floor(value):
         raise ValueError(
             f"`{op}` expects the window length as a scalar integer. Received: x={x}"
         )
