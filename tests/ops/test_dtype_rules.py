@@ -69,3 +69,10 @@ def test_max_min_of_nothing_is_the_initial_value(shape, axis, keepdims):
         expected = getattr(np, fn.__name__)(x, axis=axis, keepdims=keepdims, initial=init)
         np.testing.assert_array_equal(got.numpy(), expected)
         assert got.dtype == "float64"
+
+
+@pytest.mark.parametrize("order", [1, 2, 3])
+def test_normalize_over_all_axes(order):
+    x = np.arange(1.0, 7.0).reshape(2, 3)
+    expected = x / np.sum(np.abs(x) ** order) ** (1.0 / order)
+    np.testing.assert_allclose(ops.normalize(x, axis=None, order=order).numpy(), expected)

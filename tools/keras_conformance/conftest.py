@@ -92,12 +92,16 @@ def _replacement(module_name, name, original):
 def _swap():
     import keras
 
+    # Only Keras's public ops: helpers such as `shape_equal` in keras.src.ops.numpy stay Keras's.
+    public = set(vars(keras.ops))
+    for sub in ("numpy", "nn", "linalg", "image"):
+        public |= set(vars(getattr(keras.ops, sub, None) or object))
     swapped = {}
     for module_name in MODULES:
         module = importlib.import_module(f"keras.src.ops.{module_name}")
         for name, value in list(vars(module).items()):
             if (name.startswith("_") or not inspect.isfunction(value)
-                    or value.__module__ != module.__name__):
+                    or value.__module__ != module.__name__ or name not in public):
                 continue
             new = _replacement(module_name, name, value)
             swapped[value] = new

@@ -644,7 +644,7 @@ def normalize(x, axis=-1, order=2, epsilon=None):
     if x.ndim == 0:
         x = E.reshape(x, [1])
     eps = config.epsilon() if epsilon is None else float(epsilon)
-    ax = [int(a) for a in _as_list(axis)]
+    ax = None if axis is None else [int(a) for a in _as_list(axis)]  # None: all axes
     if order == 2:
         inv = E.rsqrt(E.reduce("sum", E.square(x), ax, True))
         return E.multiply(x, E.minimum(inv, 1.0 / eps))
