@@ -5,7 +5,6 @@ or `/tmp/.keras/datasets` when that directory is not writable). keras_like reads
 files but never downloads: a missing file is an error that names the path and the URL.
 """
 
-import io
 import os
 import pickle
 import tarfile
@@ -13,6 +12,8 @@ import tempfile
 import zipfile
 
 import numpy as np
+
+from keras_like.datasets import _bounded
 
 ORIGIN_FOLDER = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 
@@ -69,13 +70,14 @@ def find_file(fname, origin, cache_subdir="datasets"):
     raise missing_error(os.path.join(dirs[0], fname), origin)
 
 
-def find_extracted_dir(layouts, needed, archives, origin):
+def find_extracted_dir(layouts, needed, archives, origin, member_limit, total_limit):
     """Directory holding the `needed` files of an archive that Keras extracts.
 
     `layouts` lists candidate directories relative to the cache (the current Keras layout
     first, then older ones); `archives` lists archive file names Keras may have left in the
     cache. When only an archive is there it is extracted (safely) into the first layout's
-    parent, as Keras's `get_file(..., extract=True)` does.
+    parent, as Keras's `get_file(..., extract=True)` does, refusing archives whose members
+    declare more than `member_limit` bytes each or `total_limit` bytes together.
     """
     dirs = cache_dirs()
     for d in dirs:
@@ -88,19 +90,19 @@ def find_extracted_dir(layouts, needed, archives, origin):
             archive = os.path.join(d, name)
             if os.path.isfile(archive) and tarfile.is_tarfile(archive):
                 target = os.path.join(d, layouts[0].split("/")[0])
-                _extract_tar(archive, target)
+                _extract_tar(archive, target, member_limit, total_limit)
                 path = os.path.join(d, layouts[0])
                 if all(os.path.isfile(os.path.join(path, f)) for f in needed):
                     return path
     raise missing_error(os.path.join(dirs[0], layouts[0], needed[0]), origin)
 
 
-def _extract_tar(archive, target):
+def _extract_tar(archive, target, member_limit, total_limit):
     os.makedirs(target, exist_ok=True)
     root = os.path.realpath(target)
     with tarfile.open(archive) as tar:
         members = []
-        for member in tar.getmembers():
+        for member in _bounded.checked_tar_members(tar, archive, member_limit, total_limit):
             dest = os.path.realpath(os.path.join(root, member.name))
             # Only regular files and folders that stay inside the target: no links, no `..`.
             if (member.isfile() or member.isdir()) and os.path.commonpath([dest, root]) == root:
@@ -153,16 +155,23 @@ def _load_npy_member(fp):
         return RestrictedUnpickler(fp).load()
 
 
-def load_npz(path):
-    """Reads an `.npz` archive into a dict of arrays; object arrays are unpickled safely."""
+def load_npz(path, limits):
+    """Reads the members named in `limits` from an `.npz` archive into a dict of arrays.
+
+    `limits` maps each array name to the most bytes its `.npy` member may declare (see
+    `_bounded.npy_bytes`); names absent from the archive are left out of the result, other
+    members are not read. Object arrays are unpickled with the restricted unpickler.
+    """
     arrays = {}
     with zipfile.ZipFile(path) as archive:
-        for member in archive.namelist():
-            if not member.endswith(".npy"):
+        present = set(archive.namelist())
+        for name, limit in limits.items():
+            member = name + ".npy"
+            if member not in present:
                 continue
-            with archive.open(member) as raw:
-                buffer = io.BytesIO(raw.read())
-            arrays[member[: -len(".npy")]] = _load_npy_member(buffer)
+            buffer = _bounded.read_zip_member(archive, path, member, limit)
+            _bounded.check_npy_header(buffer, path, member)
+            arrays[name] = _load_npy_member(buffer)
     return arrays
 
 

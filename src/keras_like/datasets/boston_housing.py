@@ -1,7 +1,13 @@
 """Boston Housing price regression dataset (`keras_like.datasets.boston_housing`)."""
 
-from keras_like.datasets import _cache
+from keras_like.datasets import _bounded, _cache
 from keras_like.datasets._split import shuffle_split
+
+# A genuine boston_housing.npz: 506 samples of 13 float64 features and float64 targets.
+_LIMITS = {
+    "x": _bounded.npy_bytes((506, 13), "float64"),
+    "y": _bounded.npy_bytes((506,), "float64"),
+}
 
 
 def load_data(path="boston_housing.npz", test_split=0.2, seed=113):
@@ -37,5 +43,5 @@ def load_data(path="boston_housing.npz", test_split=0.2, seed=113):
             f"Received: test_split={test_split}"
         )
     path = _cache.find_file(path, origin=f"{_cache.ORIGIN_FOLDER}boston_housing.npz")
-    f = _cache.load_npz(path)
+    f = _cache.load_npz(path, _LIMITS)
     return shuffle_split(f["x"], f["y"], test_split, seed)

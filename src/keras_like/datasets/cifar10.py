@@ -10,6 +10,10 @@ from keras_like.datasets.cifar import load_batch
 
 _ORIGIN = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
 _FILES = [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]
+# The genuine archive: six pickled batches of 10,000 images (about 31 MB each) and two small
+# files; extraction refuses anything much larger.
+_MEMBER_LIMIT = 40 << 20
+_TOTAL_LIMIT = 256 << 20
 
 
 def load_data():
@@ -48,6 +52,8 @@ def load_data():
             "cifar-10-python.tar.gz",
         ],
         origin=_ORIGIN,
+        member_limit=_MEMBER_LIMIT,
+        total_limit=_TOTAL_LIMIT,
     )
     batches = [load_batch(os.path.join(path, name)) for name in _FILES[:5]]
     # Keras fills preallocated uint8 arrays of 5 x 10000 images; concatenating gives the

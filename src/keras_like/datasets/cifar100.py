@@ -9,6 +9,10 @@ from keras_like.datasets import _cache
 from keras_like.datasets.cifar import load_batch
 
 _ORIGIN = "https://www.cs.toronto.edu/~kriz/cifar-100-python.tar.gz"
+# The genuine archive: pickled `train` (50,000 images, about 155 MB) and `test` (10,000,
+# about 31 MB) plus small files; extraction refuses anything much larger.
+_MEMBER_LIMIT = 192 << 20
+_TOTAL_LIMIT = 256 << 20
 
 
 def load_data(label_mode="fine"):
@@ -50,6 +54,8 @@ def load_data(label_mode="fine"):
         needed=["train", "test"],
         archives=["cifar-100-python-target_archive", "cifar-100-python.tar.gz"],
         origin=_ORIGIN,
+        member_limit=_MEMBER_LIMIT,
+        total_limit=_TOTAL_LIMIT,
     )
     label_key = label_mode + "_labels"
     x_train, y_train = load_batch(os.path.join(path, "train"), label_key=label_key)

@@ -1,11 +1,10 @@
 """Fashion-MNIST dataset (`keras_like.datasets.fashion_mnist`)."""
 
-import gzip
 import os
 
 import numpy as np
 
-from keras_like.datasets import _cache
+from keras_like.datasets import _bounded, _cache
 
 _FILES = [
     "train-labels-idx1-ubyte.gz",
@@ -13,6 +12,9 @@ _FILES = [
     "t10k-labels-idx1-ubyte.gz",
     "t10k-images-idx3-ubyte.gz",
 ]
+# IDX files: an 8-byte header before labels, a 16-byte header before 28x28 uint8 images. The
+# genuine files hold 60,000 training and 10,000 test samples; nothing larger is read.
+_LIMITS = [60000 + 8, 60000 * 784 + 16, 10000 + 8, 10000 * 784 + 16]
 
 
 def load_data():
@@ -42,13 +44,10 @@ def load_data():
         for fname in _FILES
     ]
 
-    # IDX files: an 8-byte header before labels, a 16-byte header before images.
-    with gzip.open(paths[0], "rb") as f:
-        y_train = np.frombuffer(f.read(), np.uint8, offset=8)
-    with gzip.open(paths[1], "rb") as f:
-        x_train = np.frombuffer(f.read(), np.uint8, offset=16).reshape(len(y_train), 28, 28)
-    with gzip.open(paths[2], "rb") as f:
-        y_test = np.frombuffer(f.read(), np.uint8, offset=8)
-    with gzip.open(paths[3], "rb") as f:
-        x_test = np.frombuffer(f.read(), np.uint8, offset=16).reshape(len(y_test), 28, 28)
+    data = [_bounded.read_gzip(p, limit, "a Fashion-MNIST file")
+            for p, limit in zip(paths, _LIMITS)]
+    y_train = np.frombuffer(data[0], np.uint8, offset=8)
+    x_train = np.frombuffer(data[1], np.uint8, offset=16).reshape(len(y_train), 28, 28)
+    y_test = np.frombuffer(data[2], np.uint8, offset=8)
+    x_test = np.frombuffer(data[3], np.uint8, offset=16).reshape(len(y_test), 28, 28)
     return (x_train, y_train), (x_test, y_test)

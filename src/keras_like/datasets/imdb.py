@@ -4,7 +4,16 @@ import json
 
 import numpy as np
 
-from keras_like.datasets import _cache
+from keras_like.datasets import _bounded, _cache
+
+# A genuine imdb.npz: 25,000 reviews per split, pickled lists of about 6 million word
+# indexes in all (under 50 MB even as int64 arrays), and int64 labels.
+_LIMITS = {
+    "x_train": 128 << 20,
+    "y_train": _bounded.npy_bytes((25000,), "int64"),
+    "x_test": 128 << 20,
+    "y_test": _bounded.npy_bytes((25000,), "int64"),
+}
 
 
 def load_data(
@@ -50,7 +59,7 @@ def load_data(
     True
     """
     path = _cache.find_file(path, origin=f"{_cache.ORIGIN_FOLDER}imdb.npz")
-    f = _cache.load_npz(path)
+    f = _cache.load_npz(path, _LIMITS)
     x_train, labels_train = f["x_train"], f["y_train"]
     x_test, labels_test = f["x_test"], f["y_test"]
 

@@ -1,6 +1,14 @@
 """MNIST handwritten digits dataset (`keras_like.datasets.mnist`)."""
 
-from keras_like.datasets import _cache
+from keras_like.datasets import _bounded, _cache
+
+# The largest arrays a genuine mnist.npz holds: 60,000 + 10,000 uint8 images and labels.
+_LIMITS = {
+    "x_train": _bounded.npy_bytes((60000, 28, 28), "uint8"),
+    "y_train": _bounded.npy_bytes((60000,), "uint8"),
+    "x_test": _bounded.npy_bytes((10000, 28, 28), "uint8"),
+    "y_test": _bounded.npy_bytes((10000,), "uint8"),
+}
 
 
 def load_data(path="mnist.npz"):
@@ -26,5 +34,5 @@ def load_data(path="mnist.npz"):
     NIST datasets, made available under CC BY-SA 3.0.
     """
     path = _cache.find_file(path, origin=f"{_cache.ORIGIN_FOLDER}mnist.npz")
-    f = _cache.load_npz(path)
+    f = _cache.load_npz(path, _LIMITS)
     return (f["x_train"], f["y_train"]), (f["x_test"], f["y_test"])

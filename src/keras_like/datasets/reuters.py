@@ -4,7 +4,14 @@ import json
 
 import numpy as np
 
-from keras_like.datasets import _cache
+from keras_like.datasets import _bounded, _cache
+
+# A genuine reuters.npz: 11,228 newswires (about 1.6 million word indexes, under 16 MB even
+# as int64 arrays) and their int64 topic labels.
+_LIMITS = {
+    "x": 64 << 20,
+    "y": _bounded.npy_bytes((11228,), "int64"),
+}
 
 
 def load_data(
@@ -47,7 +54,7 @@ def load_data(
     (8982, 2246)
     """
     path = _cache.find_file(path, origin=f"{_cache.ORIGIN_FOLDER}reuters.npz")
-    f = _cache.load_npz(path)
+    f = _cache.load_npz(path, _LIMITS)
     xs, labels = f["x"], f["y"]
 
     rng = np.random.RandomState(seed)
