@@ -23,7 +23,7 @@ ALIASES = [
     ("backend", "standardize_dtype", "keras_like.backend.dtypes:standardize_dtype"),
     ("backend", "result_type", "keras_like.backend.dtypes:result_type"),
     ("backend", "get_uid", "keras_like.backend.uids:get_uid"),
-    ("backend", "clear_session", "keras_like.backend.naming:clear_session"),
+    ("backend", "clear_session", "keras_like.backend.session:clear_session"),
     ("backend", "epsilon", "keras_like.backend.config:epsilon"),
     ("backend", "floatx", "keras_like.backend.config:floatx"),
     ("backend", "image_data_format", "keras_like.backend.config:image_data_format"),
@@ -59,7 +59,7 @@ ALIASES = [
     ("mixed_precision", "set_dtype_policy", "keras_like.dtype_policies:set_dtype_policy"),
     ("mixed_precision", "set_global_policy", "keras_like.dtype_policies:set_dtype_policy"),
     # keras.utils
-    ("utils", "clear_session", "keras_like.backend.naming:clear_session"),
+    ("utils", "clear_session", "keras_like.backend.session:clear_session"),
     ("utils", "is_keras_tensor", "keras_like.backend.keras_tensor:is_keras_tensor"),
     ("utils", "standardize_dtype", "keras_like.backend.dtypes:standardize_dtype"),
     ("utils", "CustomObjectScope", "keras_like.saving.object_registration:CustomObjectScope"),

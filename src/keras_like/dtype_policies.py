@@ -68,6 +68,12 @@ def set_dtype_policy(policy):
     _GLOBAL_POLICY = get(policy)
 
 
+def reset_dtype_policy():
+    """Back to the `floatx()` default (`clear_session()` does this, as in Keras)."""
+    global _GLOBAL_POLICY
+    _GLOBAL_POLICY = None
+
+
 def get(identifier):
     if identifier is None:
         return dtype_policy()

@@ -60,6 +60,7 @@ def auto_name(prefix):
     return prefix if count == 0 else f"{prefix}_{count}"
 
 
-def clear_session():
-    """Resets automatic naming (`keras.backend.clear_session()`)."""
-    _NAME_COUNTS.clear()
+def reset_automatic_names():
+    """Starts automatic names and uids again (part of `backend.clear_session()`)."""
+    with _NAME_COUNTS_LOCK:
+        _NAME_COUNTS.clear()

@@ -14,7 +14,7 @@ from keras_like.utils.sequence_utils import pad_sequences  # noqa: E402,F401
 # Names `keras.utils` re-exports from elsewhere, resolved on first use: their modules import
 # keras_like.utils themselves, so importing them here would be circular.
 _LAZY = {
-    "clear_session": "keras_like.backend.naming",
+    "clear_session": "keras_like.backend.session",
     "is_keras_tensor": "keras_like.backend.keras_tensor",
     "standardize_dtype": "keras_like.backend.dtypes",
     "CustomObjectScope": "keras_like.saving.object_registration",
