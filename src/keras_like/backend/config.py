@@ -1,5 +1,7 @@
 """Global settings: float type, epsilon, image layout, threads (`keras_like.config`)."""
 
+import numbers
+
 from keras_like.backend.engine import _engine
 
 _FLOATX = "float32"
@@ -55,13 +57,35 @@ def backend():
     return "keras_like"
 
 
+# Far above any core count; a pool of a million threads cannot be started, and the engine
+# reported the requested count even after failing to start it.
+MAX_NUM_THREADS = 1024
+
+
 def set_num_threads(n):
-    """Sets the engine's thread count (default: the cores this process may use)."""
-    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+    """Sets the engine's thread count (default: the cores this process may use).
+
+    Args:
+        n: An integer in [1, 1024].
+
+    Example:
+    >>> set_num_threads(2)
+    >>> get_num_threads()
+    2
+    """
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not \
+            1 <= n <= MAX_NUM_THREADS:
         raise ValueError(
-            f"Invalid value for argument `n`. Expected an integer >= 1. Received: n={n!r}"
+            f"Invalid value for argument `n`. Expected an integer in [1, {MAX_NUM_THREADS}]. "
+            f"Received: n={n!r}"
         )
-    _engine.set_num_threads(n)
+    previous = _engine.num_threads()
+    try:
+        _engine.set_num_threads(int(n))
+    except Exception:
+        # The operating system refused the threads: leave the pool as it was.
+        _engine.set_num_threads(previous)
+        raise
 
 
 def get_num_threads():

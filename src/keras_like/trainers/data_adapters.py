@@ -196,6 +196,15 @@ class ArrayDataAdapter(DataAdapter):
     def batch_size(self):
         return self._batch_size
 
+    @property
+    def num_samples(self):
+        return self._num_samples
+
+    @property
+    def shapes(self):
+        """The shapes of the arrays, as a string (for error messages)."""
+        return ", ".join(str(tuple(a.shape)) for a in self._flat if a is not None)
+
     def get_iterator(self):
         n, bs = self._num_samples, self._batch_size
         permutation = None

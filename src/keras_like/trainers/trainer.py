@@ -14,6 +14,7 @@ import numpy as np
 
 from keras_like.backend.engine import Tensor
 from keras_like.callbacks.callback_list import pythonify_logs as _pythonify_logs
+from keras_like.trainers import input_checks
 from keras_like.trainers.compile_utils import CompileLoss, CompileMetrics
 from keras_like.trainers.data_adapters import (
     EpochIterator,
@@ -320,6 +321,9 @@ class Trainer:
         ['loss', 'val_loss']
         """
         self._assert_compile_called("fit")
+        input_checks.check_batch_size(batch_size)
+        input_checks.check_batch_size(validation_batch_size, "validation_batch_size")
+        input_checks.check_validation_split(validation_split)
         self._eval_epoch_iterator = None
         if validation_split and validation_data is None:
             (x, y, sample_weight), validation_data = train_validation_split(
@@ -329,6 +333,7 @@ class Trainer:
         epoch_iterator = EpochIterator(
             x, y=y, sample_weight=sample_weight, batch_size=batch_size,
             steps_per_epoch=steps_per_epoch, shuffle=shuffle, class_weight=class_weight)
+        input_checks.check_has_samples(epoch_iterator, "fit")
         callbacks = self._callback_list(callbacks, verbose, epochs, epoch_iterator.num_batches,
                                         add_history=True)
         self.stop_training = False
@@ -406,9 +411,11 @@ class Trainer:
         if use_cached:
             epoch_iterator = self._eval_epoch_iterator
         else:
+            input_checks.check_batch_size(batch_size)
             epoch_iterator = EpochIterator(x, y=y, sample_weight=sample_weight,
                                            batch_size=batch_size, steps_per_epoch=steps,
                                            shuffle=False)
+            input_checks.check_has_samples(epoch_iterator, "evaluate")
         callbacks = self._callback_list(callbacks, verbose, 1, epoch_iterator.num_batches)
         self.stop_evaluating = False
         callbacks.on_test_begin()
@@ -437,8 +444,10 @@ class Trainer:
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """Model outputs for the inputs, as NumPy arrays (concatenated over batches)."""
+        input_checks.check_batch_size(batch_size)
         epoch_iterator = EpochIterator(x, batch_size=batch_size, steps_per_epoch=steps,
                                        shuffle=False)
+        input_checks.check_has_samples(epoch_iterator, "predict")
         callbacks = self._callback_list(callbacks, verbose, 1, epoch_iterator.num_batches)
         self.stop_predicting = False
         callbacks.on_predict_begin()
@@ -458,12 +467,7 @@ class Trainer:
         batches.close()
         callbacks.on_predict_end()
         if outputs is None:
-            raise ValueError(
-                "Unexpected result of `predict_function` (Empty batch_outputs). Please use "
-                "`Model.compile(..., run_eagerly=True)`, or `tf.config.run_functions_eagerly"
-                "(True)` for more information of where went wrong, or file a issue/bug to "
-                "`tf.keras`."
-            )
+            raise input_checks.no_batches_error("predict")
         if len(outputs) == 1:
             return outputs[0]
         return tree.map_structure(lambda *parts: np.concatenate(parts, axis=0), *outputs)

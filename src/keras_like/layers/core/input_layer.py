@@ -2,6 +2,7 @@
 
 from keras_like.backend.dtypes import standardize_dtype
 from keras_like.backend.keras_tensor import KerasTensor
+from keras_like.backend.shapes import standardize_shape
 from keras_like.layers.layer import Layer
 from keras_like.ops.operation import Node
 
@@ -30,9 +31,9 @@ class InputLayer(Layer):
         elif shape is None and batch_shape is None:
             raise ValueError("You must pass a `shape` argument.")
         if shape is not None:
-            shape = (shape,) if isinstance(shape, int) else tuple(shape)
+            shape = standardize_shape((shape,) if isinstance(shape, int) else shape)
             batch_shape = (batch_size, *shape)
-        self._batch_shape = tuple(batch_shape)
+        self._batch_shape = standardize_shape(batch_shape)
         self._dtype = standardize_dtype(dtype)
         self.sparse = bool(sparse)
         self.ragged = bool(ragged)
