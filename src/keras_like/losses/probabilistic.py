@@ -9,6 +9,7 @@ import warnings
 
 from keras_like import ops
 from keras_like.backend import config
+from keras_like.losses.label_checks import check_sparse_labels
 from keras_like.losses.loss import as_tensor, check_shapes
 
 
@@ -215,7 +216,9 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
                 f"`y_pred` without its class axis ({axis}), i.e. {expected}. Received: "
                 f"y_true.shape={tuple(y_true.shape)}, y_pred.shape={tuple(y_pred.shape)}"
             )
+    num_classes = y_pred.shape[axis] if rank else None
     if ignore_class is None:
+        check_sparse_labels(y_true, num_classes, "sparse_categorical_crossentropy")
         return ops.sparse_categorical_crossentropy(y_true, y_pred, from_logits=from_logits,
                                                    axis=axis)
     # Ignored entries take label 0 and have their loss zeroed; since classes are independent
@@ -223,6 +226,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     # gradients, unlike zeroing the probabilities).
     valid_mask = ops.not_equal(y_true, ignore_class)
     y_true = ops.where(valid_mask, y_true, 0)
+    check_sparse_labels(y_true, num_classes, "sparse_categorical_crossentropy")
     res = ops.sparse_categorical_crossentropy(y_true, y_pred, from_logits=from_logits,
                                               axis=axis)
     res = ops.where(valid_mask, res, 0.0)
