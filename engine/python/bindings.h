@@ -25,6 +25,7 @@ Tensor scalar_tensor(double value, DType dtype, bool weak);
 Tensor from_ndarray(nb::ndarray<nb::ro> arr);
 nb::object to_numpy(const Tensor& t);
 nb::object to_array_api(const Tensor& t);
+uint64_t host_read_count();
 
 void init_tensor(nb::module_& m);
 void init_ops(nb::module_& m);

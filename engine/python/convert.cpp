@@ -1,4 +1,6 @@
 // Zero-copy conversion between engine tensors and NumPy / DLPack arrays.
+#include <atomic>
+
 #include "bindings.h"
 
 namespace kl::python {
@@ -44,8 +46,13 @@ nb::dlpack::dtype to_dlpack_dtype(DType dt) {
   return nb::dtype<float>();
 }
 
+// Every read of tensor memory by the host (numpy(), float(t), printing) passes here; tests count
+// them to prove a training step never waits on the device.
+std::atomic<uint64_t> g_host_reads{0};
+
 template <class Framework>
 nb::object export_array(const Tensor& t) {
+  g_host_reads.fetch_add(1, std::memory_order_relaxed);
   KL_CHECK(t.device().kind == DeviceKind::cpu, "[numpy] cannot export a tensor on ",
            device_name(t.device()), " without a copy to the CPU");
   auto* holder = new Tensor(t.detach());
@@ -89,6 +96,8 @@ nb::object to_numpy(const Tensor& t) {
 }
 
 nb::object to_array_api(const Tensor& t) { return export_array<nb::array_api>(t); }
+
+uint64_t host_read_count() { return g_host_reads.load(std::memory_order_relaxed); }
 
 Tensor scalar_tensor(double value, DType dtype, bool weak) {
   Tensor t = full({}, value, dtype);

@@ -97,9 +97,19 @@ void init_ops(nb::module_& m) {
     return random(enum_from_name<RandomKind>(kind, kRandomNames, "distribution"), shape, dt(dtype),
                   seed, counter, device_from_name(device));
   }, "kind"_a, "shape"_a, "dtype"_a, "seed"_a, "counter"_a, "device"_a = "cpu", Release());
+  m.def("random_from_state", [](const std::string& kind, const Shape& shape, const std::string& dtype,
+                                const Tensor& state, uint64_t block_offset) {
+    return random(enum_from_name<RandomKind>(kind, kRandomNames, "distribution"), shape, dt(dtype),
+                  state, block_offset);
+  }, "kind"_a, "shape"_a, "dtype"_a, "state"_a, "block_offset"_a = 0, Release());
+  m.def("dispatch_count", [](const std::string& kind) {
+    for (int i = 0; i < kNumOpKinds; ++i)
+      if (kind == op_kind_name(OpKind(i))) return dispatch_count(OpKind(i));
+    throw std::invalid_argument(error_message("[dispatch_count] unknown op kind '", kind, "'"));
+  }, "kind"_a);
   m.def("assign", &assign, "dst"_a, "src"_a, Release());
   m.def("optimizer_update", [](const std::string& kind, const Tensor& variable, const Tensor& gradient,
-                               const Tensors& slots, const std::vector<double>& scalars) {
+                               const Tensors& slots, const Tensor& scalars) {
     static const char* names[] = {"sgd", "adam", "rmsprop", "adagrad", "adamax", "lion", "nadam",
                                   "adadelta"};
     optimizer_update(enum_from_name<OptimizerKind>(kind, names, "optimizer"), variable, gradient,

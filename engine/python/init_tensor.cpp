@@ -41,6 +41,7 @@ void init_tensor(nb::module_& m) {
       });
 
   m.def("from_numpy", &from_ndarray, "array"_a);
+  m.def("host_read_count", &host_read_count);
   m.def("scalar", [](std::variant<int64_t, double> value, const std::string& dtype, bool weak) {
     if (auto* i = std::get_if<int64_t>(&value)) {
       Tensor t = full_int({}, *i, dtype_from_name(dtype));

@@ -1,6 +1,7 @@
 #include <mutex>
 
 #include "kl/autograd.h"
+#include "kl/ops.h"
 #include "kl/op.h"
 #include "kl/thread_pool.h"
 
@@ -23,6 +24,28 @@ Device common_device(const Op& op, const Tensors& inputs) {
     KL_CHECK(t.device() == dev, "[", op.name(), "] inputs are on different devices: ",
              device_name(dev), " and ", device_name(t.device()));
   return dev;
+}
+
+thread_local uint64_t t_dispatch_counts[kNumOpKinds] = {};
+
+// The inputs a kernel sees: contiguous copies where the op asks for them.
+Tensors staged_inputs(const Op& op, const Tensors& inputs) {
+  Tensors staged;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (!op.needs_contiguous(i, inputs[i])) continue;
+    if (staged.empty()) staged = inputs;
+    NoGradGuard no_grad;
+    staged[i] = copy(inputs[i]);
+  }
+  return staged.empty() ? inputs : staged;
+}
+
+void run_kernel(const Op& op, const Device& dev, const Tensors& inputs, Tensors& outputs) {
+  Kernel kernel = find_kernel(op.kind(), dev.kind);
+  KL_CHECK(kernel, "[", op.name(), "] no kernel for device ", device_kind_name(dev.kind));
+  ++t_dispatch_counts[int(op.kind())];
+  DenormalGuard ftz;
+  kernel(op, inputs, outputs);
 }
 
 void record(const OpPtr& op, const Tensors& inputs, Tensors& outputs) {
@@ -74,16 +97,32 @@ Tensors dispatch(const OpPtr& op, const Tensors& inputs) {
     auto specs = op->infer(inputs);
     outputs.reserve(specs.size());
     for (auto& spec : specs) outputs.push_back(empty(spec.shape, spec.dtype, dev, op->name()));
-    if (dev.kind != DeviceKind::meta) {
-      Kernel kernel = find_kernel(op->kind(), dev.kind);
-      KL_CHECK(kernel, "[", op->name(), "] no kernel for device ", device_kind_name(dev.kind));
-      DenormalGuard ftz;
-      kernel(*op, inputs, outputs);
-    }
+    if (dev.kind != DeviceKind::meta) run_kernel(*op, dev, staged_inputs(*op, inputs), outputs);
   }
   if (is_recording() && op->differentiable()) record(op, inputs, outputs);
   return outputs;
 }
+
+void dispatch_inplace(const OpPtr& op, const Tensors& inputs, const Tensors& targets) {
+  Tensors all = inputs;
+  all.insert(all.end(), targets.begin(), targets.end());
+  for (const auto& t : all) KL_CHECK(t.defined(), "[", op->name(), "] received an undefined tensor");
+  Device dev = common_device(*op, all);
+  auto specs = op->infer(inputs);
+  for (size_t i = 0; i < specs.size() && i < targets.size(); ++i)
+    KL_CHECK(specs[i].shape == targets[i].shape() && specs[i].dtype == targets[i].dtype(), "[",
+             op->name(), "] cannot write a ", dtype_name(specs[i].dtype), " value of shape ",
+             shape_str(specs[i].shape), " into a ", dtype_name(targets[i].dtype()),
+             " tensor of shape ", shape_str(targets[i].shape()));
+  for (const auto& t : targets)
+    KL_CHECK(t.device().kind == DeviceKind::meta || t.storage()->writable(), "[", op->name(),
+             "] the destination is read-only (borrowed memory)");
+  if (dev.kind == DeviceKind::meta) return;
+  Tensors outputs = targets;
+  run_kernel(*op, dev, staged_inputs(*op, inputs), outputs);
+}
+
+uint64_t dispatch_count(OpKind kind) { return t_dispatch_counts[int(kind)]; }
 
 Tensor dispatch1(const OpPtr& op, const Tensors& inputs) { return dispatch(op, inputs)[0]; }
 

@@ -388,12 +388,14 @@ def test_nadam_u_product_state():
     np.testing.assert_allclose(u_product[0].numpy(), expected, rtol=1e-6)
 
 
-def test_nadam_recovers_when_step_counter_jumps():
-    # The u_product mirror follows the step count, so a restored counter is honoured.
+def test_nadam_continues_from_restored_state():
+    # u_product is optimizer state (as in Keras): restoring it with the iteration counter
+    # continues the momentum schedule from there, computed on the device from `iterations`.
     init, grads = make_data(steps=1)
     opt = optimizers.Nadam(learning_rate=0.05)
     variables = run(opt, init, grads)
-    opt._iteration_count = 6
+    opt.iterations.assign(6)
+    opt._u_product.assign(math.prod(0.9 * (1 - 0.5 * 0.96**t) for t in range(1, 7)))
     opt.apply([ops.convert_to_tensor(g.astype("float32")) for g in grads[0]], variables)
     expected = math.prod(0.9 * (1 - 0.5 * 0.96**t) for t in range(1, 8))
     np.testing.assert_allclose(opt._u_product.numpy(), expected, rtol=1e-6)

@@ -46,6 +46,9 @@ class Op {
   virtual Tensors make_view(const Tensors& inputs) const { return {}; }
   // Ops that take no tensor inputs (creation, random) say where their output lives.
   virtual Device output_device(const Tensors& inputs) const;
+  // Whether the kernel needs input `index` contiguous. The dispatcher then hands the kernel a
+  // contiguous copy, made through dispatch, so kernels never allocate or call ops themselves.
+  virtual bool needs_contiguous(size_t index, const Tensor& input) const { return false; }
 };
 
 using OpPtr = std::shared_ptr<const Op>;
@@ -54,10 +57,18 @@ using Kernel = void (*)(const Op& op, const Tensors& inputs, Tensors& outputs);
 void register_kernel(OpKind kind, DeviceKind device, Kernel kernel);
 Kernel find_kernel(OpKind kind, DeviceKind device);  // nullptr when missing
 
-// infer -> allocate on the inputs' device -> run the kernel (skipped on meta) -> record a grad
-// node when a tape is recording and an input requires grad.
+// The only way into a kernel. infer -> allocate on the inputs' device -> stage contiguous
+// inputs -> run the kernel (skipped on meta) -> record a grad node when a tape is recording and
+// an input requires grad.
 Tensors dispatch(const OpPtr& op, const Tensors& inputs);
 Tensor dispatch1(const OpPtr& op, const Tensors& inputs);
+// In-place ops (assign, optimizer updates): the kernel reads `inputs` and writes `targets`,
+// which must be writable and on the inputs' device. Never recorded for gradients.
+void dispatch_inplace(const OpPtr& op, const Tensors& inputs, const Tensors& targets);
+
+// Kernel runs per op kind on this thread since it started: lets tests see that every path goes
+// through dispatch (and a future recorder hook in at the same place).
+uint64_t dispatch_count(OpKind kind);
 
 template <class OpT, class... Args>
 Tensor call1(const Tensors& inputs, Args&&... args) {

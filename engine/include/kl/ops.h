@@ -51,6 +51,10 @@ Tensor ones_like(const Tensor& x);
 Tensor scalar_like(double value, const Tensor& x);  // 0-d, same dtype and device as x
 // A weak Python scalar follows the other operand to its device (meta, cuda).
 Tensor scalar_to_device(const Tensor& scalar, const Device& device);
+// Draws from the Philox state tensor [seed, counter] (int64, shape (2,)), starting
+// `block_offset` blocks past its counter.
+Tensor random(RandomKind k, const Shape& shape, DType dtype, const Tensor& state,
+              uint64_t block_offset = 0);
 Tensor random(RandomKind k, const Shape& shape, DType dtype, uint64_t seed, uint64_t counter,
               const Device& device = {});
 

@@ -10,25 +10,27 @@ enum class OptimizerKind : uint8_t {
   sgd, adam, rmsprop, adagrad, adamax, lion, nadam, adadelta, count_
 };
 
-// Parameters are read by the kernel; `scalars` meaning depends on the kind (see optim.cpp).
+// An in-place op: inputs (gradient, scalars), targets (variable, slots...). The step's
+// hyperparameters arrive as a float64 tensor, not as op attributes, so a recorded step replays
+// with each step's learning rate; their meaning depends on the kind (see optim.cpp).
 class OptimizerUpdateOp : public Op {
  public:
-  OptimizerUpdateOp(OptimizerKind k, std::vector<double> scalars) : k_(k), scalars_(std::move(scalars)) {}
+  explicit OptimizerUpdateOp(OptimizerKind k) : k_(k) {}
   OpKind kind() const override { return OpKind::optimizer_update; }
   const char* name() const override;
   std::vector<TensorSpec> infer(const Tensors& in) const override { return {}; }
   bool differentiable() const override { return false; }
   OptimizerKind optimizer_kind() const { return k_; }
-  const std::vector<double>& scalars() const { return scalars_; }
 
  private:
   OptimizerKind k_;
-  std::vector<double> scalars_;
 };
 
 // Updates `variable` and its `slots` in place from `gradient`. All must share shape and dtype,
-// be contiguous and writable.
+// be contiguous and writable; `scalars` is a 1-D float64 tensor.
 void optimizer_update(OptimizerKind kind, const Tensor& variable, const Tensor& gradient,
-                      const Tensors& slots, const std::vector<double>& scalars);
+                      const Tensors& slots, const Tensor& scalars);
+// The number of scalars each kind reads.
+int optimizer_scalar_count(OptimizerKind kind);
 
 }  // namespace kl

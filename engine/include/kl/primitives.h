@@ -97,6 +97,7 @@ class ReduceOp : public Op {
   OpKind kind() const override { return OpKind::reduce; }
   const char* name() const override;
   std::vector<TensorSpec> infer(const Tensors& in) const override;
+  bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
   Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
   bool differentiable() const override { return k_ != ReduceKind::any && k_ != ReduceKind::all; }
   bool needs_outputs() const override { return k_ == ReduceKind::max || k_ == ReduceKind::min; }
@@ -116,6 +117,7 @@ class ArgReduceOp : public Op {
   OpKind kind() const override { return OpKind::arg_reduce; }
   const char* name() const override { return is_max_ ? "argmax" : "argmin"; }
   std::vector<TensorSpec> infer(const Tensors& in) const override;
+  bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
   bool differentiable() const override { return false; }
   bool is_max() const { return is_max_; }
   int axis() const { return axis_; }
@@ -127,11 +129,16 @@ class ArgReduceOp : public Op {
 };
 
 // Batched matmul on rank >= 2 operands with broadcast batch dimensions.
+// Whether the last two axes of t have one unit stride (and a leading dimension BLAS accepts).
+bool is_blas_matrix_layout(const Tensor& t);
+
 class MatmulOp : public Op {
  public:
   OpKind kind() const override { return OpKind::matmul; }
   const char* name() const override { return "matmul"; }
   std::vector<TensorSpec> infer(const Tensors& in) const override;
+  // BLAS needs one unit stride among the last two axes of each operand.
+  bool needs_contiguous(size_t, const Tensor& t) const override;
   Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
 };
 
@@ -231,6 +238,7 @@ class TakeOp : public Op {
   OpKind kind() const override { return OpKind::take; }
   const char* name() const override { return "take"; }
   std::vector<TensorSpec> infer(const Tensors& in) const override;
+  bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
   Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
   int axis() const { return axis_; }
 
@@ -247,6 +255,7 @@ class ScatterOp : public Op {
   OpKind kind() const override { return OpKind::scatter; }
   const char* name() const override { return "scatter"; }
   std::vector<TensorSpec> infer(const Tensors& in) const override;
+  bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
   Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
   int axis() const { return axis_; }
   ScatterMode mode() const { return mode_; }
@@ -262,6 +271,7 @@ class TakeAlongAxisOp : public Op {
   OpKind kind() const override { return OpKind::take_along_axis; }
   const char* name() const override { return "take_along_axis"; }
   std::vector<TensorSpec> infer(const Tensors& in) const override;
+  bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
   Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
   int axis() const { return axis_; }
 
@@ -276,6 +286,7 @@ class ScatterAlongAxisOp : public Op {
   OpKind kind() const override { return OpKind::scatter_along_axis; }
   const char* name() const override { return "scatter_along_axis"; }
   std::vector<TensorSpec> infer(const Tensors& in) const override;
+  bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
   Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
   int axis() const { return axis_; }
   ScatterMode mode() const { return mode_; }
@@ -293,6 +304,7 @@ class CumulativeOp : public Op {
   OpKind kind() const override { return OpKind::cumulative; }
   const char* name() const override;
   std::vector<TensorSpec> infer(const Tensors& in) const override;
+  bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
   Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
   bool needs_outputs() const override { return k_ != CumulativeKind::sum; }
   CumulativeKind cumulative_kind() const { return k_; }
@@ -312,6 +324,7 @@ class SortOp : public Op {
   OpKind kind() const override { return OpKind::sort; }
   const char* name() const override { return "sort"; }
   std::vector<TensorSpec> infer(const Tensors& in) const override;
+  bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
   Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
   bool needs_outputs() const override { return true; }
   int axis() const { return axis_; }
@@ -328,6 +341,7 @@ class SoftmaxOp : public Op {
   OpKind kind() const override { return log_ ? OpKind::log_softmax : OpKind::softmax; }
   const char* name() const override { return log_ ? "log_softmax" : "softmax"; }
   std::vector<TensorSpec> infer(const Tensors& in) const override;
+  bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
   Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
   bool needs_outputs() const override { return true; }
   int axis() const { return axis_; }
@@ -387,25 +401,26 @@ enum class RandomKind : uint8_t { uniform, normal, bits };
 
 // Philox4x32-10 keyed by `seed`, counter block starting at `counter`: element i uses counter
 // (counter + i / 4) and lane i % 4, so results never depend on threads or device.
+// The Philox state is the op's input, an int64 tensor [seed, counter] (a SeedGenerator's
+// state Variable), not an attribute: a recorded step replays with each step's state. The kernel
+// starts at block `counter + block_offset`, so one state serves several independent streams.
 class RandomOp : public Op {
  public:
-  RandomOp(RandomKind k, Shape shape, DType dt, uint64_t seed, uint64_t counter, Device dev)
-      : k_(k), shape_(std::move(shape)), dtype_(dt), seed_(seed), counter_(counter), device_(dev) {}
+  RandomOp(RandomKind k, Shape shape, DType dt, uint64_t block_offset)
+      : k_(k), shape_(std::move(shape)), dtype_(dt), block_offset_(block_offset) {}
   OpKind kind() const override { return OpKind::random; }
   const char* name() const override { return "random"; }
   std::vector<TensorSpec> infer(const Tensors& in) const override;
   bool differentiable() const override { return false; }
-  Device output_device(const Tensors&) const override { return device_; }
+  bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
   RandomKind random_kind() const { return k_; }
-  uint64_t seed() const { return seed_; }
-  uint64_t counter() const { return counter_; }
+  uint64_t block_offset() const { return block_offset_; }
 
  private:
   RandomKind k_;
   Shape shape_;
   DType dtype_;
-  uint64_t seed_, counter_;
-  Device device_;
+  uint64_t block_offset_;
 };
 
 // Attaches a caller-supplied gradient to precomputed outputs (ops.custom_gradient). Inputs are

@@ -11,7 +11,7 @@ namespace {
 
 // Reads indices as int64 with negative wrap-around and a bounds check naming the op.
 std::vector<int64_t> read_indices(const Tensor& idx_in, int64_t dim, const char* op) {
-  Tensor idx = contiguous_input(idx_in);
+  Tensor idx = expect_contiguous(idx_in);
   std::vector<int64_t> out(idx.size());
   visit_dtype(idx.dtype(), op, kInts, [&](auto tag) {
     using I = typename decltype(tag)::type;
@@ -48,7 +48,7 @@ T combine(ScatterMode mode, T old, T v) {
 // x viewed as [A, D, B]; out as [A, J, B] with out[a, j, b] = x[a, idx[j], b].
 void take_kernel(const Op& op, const Tensors& in, Tensors& out) {
   int axis = static_cast<const TakeOp&>(op).axis();
-  Tensor x = contiguous_input(in[0]);
+  Tensor x = expect_contiguous(in[0]);
   int64_t D = x.dim(axis), A = prod(x.shape(), 0, axis), B = prod(x.shape(), axis + 1, x.ndim());
   auto idx = read_indices(in[1], D, "take");
   int64_t J = int64_t(idx.size());
@@ -73,7 +73,7 @@ void scatter_kernel(const Op& op, const Tensors& in, Tensors& out) {
   Kernel copy = find_kernel(OpKind::copy, DeviceKind::cpu);
   Tensors outs{o};
   copy(CopyOp(), {in[0]}, outs);
-  Tensor upd = contiguous_input(in[2]);
+  Tensor upd = expect_contiguous(in[2]);
   int64_t D = o.dim(axis), A = prod(o.shape(), 0, axis), B = prod(o.shape(), axis + 1, o.ndim());
   auto idx = read_indices(in[1], D, "scatter");
   int64_t J = int64_t(idx.size());
@@ -95,7 +95,7 @@ void scatter_kernel(const Op& op, const Tensors& in, Tensors& out) {
 
 void take_along_axis_kernel(const Op& op, const Tensors& in, Tensors& out) {
   int axis = static_cast<const TakeAlongAxisOp&>(op).axis();
-  Tensor x = contiguous_input(in[0]);
+  Tensor x = expect_contiguous(in[0]);
   const Tensor& o = out[0];
   int64_t D = x.dim(axis), J = o.dim(axis), A = prod(o.shape(), 0, axis),
           B = prod(o.shape(), axis + 1, o.ndim());
@@ -120,7 +120,7 @@ void scatter_along_axis_kernel(const Op& op, const Tensors& in, Tensors& out) {
   Kernel copy = find_kernel(OpKind::copy, DeviceKind::cpu);
   Tensors outs{o};
   copy(CopyOp(), {in[0]}, outs);
-  Tensor upd = contiguous_input(in[2]);
+  Tensor upd = expect_contiguous(in[2]);
   int64_t D = o.dim(axis), J = upd.dim(axis), A = prod(upd.shape(), 0, axis),
           B = prod(upd.shape(), axis + 1, upd.ndim());
   auto idx = read_indices(in[1], D, "scatter_along_axis");
@@ -141,7 +141,7 @@ void scatter_along_axis_kernel(const Op& op, const Tensors& in, Tensors& out) {
 
 void sort_kernel(const Op& op, const Tensors& in, Tensors& out) {
   const auto& sop = static_cast<const SortOp&>(op);
-  Tensor x = contiguous_input(in[0]);
+  Tensor x = expect_contiguous(in[0]);
   int axis = sop.axis();
   int64_t L = x.dim(axis), A = prod(x.shape(), 0, axis), B = prod(x.shape(), axis + 1, x.ndim());
   bool desc = sop.descending();

@@ -18,6 +18,7 @@ void register_linalg_kernels();
 }  // namespace kl::cpu
 
 namespace kl::cpu {
-// x itself when contiguous, else a contiguous copy made without recording a gradient.
-Tensor contiguous_input(const Tensor& x);
+// x itself; the op's needs_contiguous() made the dispatcher stage a contiguous copy, so a
+// strided x here is an engine bug (kernels never allocate or call ops).
+const Tensor& expect_contiguous(const Tensor& x);
 }  // namespace kl::cpu

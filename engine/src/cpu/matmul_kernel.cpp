@@ -78,14 +78,14 @@ int64_t gemm_row_block(int64_t M, int64_t N, int64_t K, int64_t num_batch) {
 void matmul_kernel(const Op& op, const Tensors& in, Tensors& out) {
   Tensor a = in[0], b = in[1];
   const Tensor& c = out[0];
-  MatrixArg la, lb;
-  if (!blas_layout(a, la)) a = contiguous_input(a), blas_layout(a, la);
-  if (!blas_layout(b, lb)) b = contiguous_input(b), blas_layout(b, lb);
   int nd = c.ndim();
   int64_t M = c.dim(nd - 2), N = c.dim(nd - 1), K = a.dim(a.ndim() - 1);
   Shape batch(c.shape().begin(), c.shape().end() - 2);
   int64_t num_batch = numel(batch);
   if (c.size() == 0) return;
+  MatrixArg la, lb;
+  // MatmulOp::needs_contiguous made the dispatcher stage any other layout.
+  KL_CHECK(K == 0 || (blas_layout(a, la) && blas_layout(b, lb)), "[matmul] internal: layout");
   visit_dtype(c.dtype(), "matmul", kNumbers, [&](auto tag) {
     using T = typename decltype(tag)::type;
     if (K == 0) {

@@ -30,7 +30,7 @@ void softmax_generic(const T* x, T* y, int64_t n, int64_t stride, bool log) {
 void softmax_kernel(const Op& op, const Tensors& in, Tensors& out) {
   const auto& sop = static_cast<const SoftmaxOp&>(op);
   bool log = op.kind() == OpKind::log_softmax;
-  Tensor x = contiguous_input(in[0]);
+  Tensor x = expect_contiguous(in[0]);
   int axis = sop.axis();
   int64_t L = x.dim(axis), A = 1, B = 1;
   for (int i = 0; i < x.ndim(); ++i)

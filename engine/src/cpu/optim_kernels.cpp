@@ -17,15 +17,16 @@ void update_range_generic(OptimizerKind kind, T* var, const T* grad, T* const* s
 
 namespace {
 
+// in: gradient, scalars (float64); out: variable, slots... (updated in place).
 template <class T>
-void run_update(const OptimizerUpdateOp& op, const Tensors& in) {
-  T* var = in[0].data<T>();
-  const T* grad = in[1].data<T>();
+void run_update(const OptimizerUpdateOp& op, const Tensors& in, Tensors& out) {
+  T* var = out[0].data<T>();
+  const T* grad = in[0].data<T>();
   std::vector<T*> slots;
-  for (size_t i = 2; i < in.size(); ++i) slots.push_back(in[i].data<T>());
-  const double* scalars = op.scalars().data();
+  for (size_t i = 1; i < out.size(); ++i) slots.push_back(out[i].data<T>());
+  const double* scalars = in[1].data<double>();
   OptimizerKind kind = op.optimizer_kind();
-  parallel_range(in[0].size(), kGrain, [&](int64_t b, int64_t e) {
+  parallel_range(out[0].size(), kGrain, [&](int64_t b, int64_t e) {
     if constexpr (std::is_same_v<T, float>) {
       vector_loops().f32.optimizer(kind, var, grad, slots.data(), slots.size(), scalars, b, e);
     } else if constexpr (std::is_same_v<T, double>) {
@@ -37,12 +38,11 @@ void run_update(const OptimizerUpdateOp& op, const Tensors& in) {
   });
 }
 
-void optimizer_update_kernel(const Op& op, const Tensors& in, Tensors&) {
+void optimizer_update_kernel(const Op& op, const Tensors& in, Tensors& out) {
   const auto& uop = static_cast<const OptimizerUpdateOp&>(op);
-  KL_CHECK(uop.scalars().size() >= 3, "[", op.name(), "] too few scalar arguments");
-  visit_dtype(in[0].dtype(), op.name(), kFloats, [&](auto tag) {
+  visit_dtype(out[0].dtype(), op.name(), kFloats, [&](auto tag) {
     using T = typename decltype(tag)::type;
-    run_update<T>(uop, in);
+    run_update<T>(uop, in, out);
   });
 }
 

@@ -18,7 +18,8 @@ void random_kernel(const Op& op, const Tensors& in, Tensors& out) {
   const auto& rop = static_cast<const RandomOp&>(op);
   const Tensor& o = out[0];
   int64_t n = o.size();
-  uint64_t seed = rop.seed(), counter = rop.counter();
+  const int64_t* state = in[0].data<int64_t>();
+  uint64_t seed = uint64_t(state[0]), counter = uint64_t(state[1]) + rop.block_offset();
   RandomKind kind = rop.random_kind();
   visit_dtype(o.dtype(), "random", kFloats | kInts, [&](auto tag) {
     using T = typename decltype(tag)::type;

@@ -7,8 +7,6 @@
 #include "cpu/kernels.h"
 #include "cpu/simd/vector_loops.h"
 #include "cpu/strided.h"
-#include "kl/autograd.h"
-#include "kl/ops.h"
 
 namespace kl::cpu {
 namespace {
@@ -119,22 +117,9 @@ void reduce_arb(const In* x, Out* out, int64_t A, int64_t R, int64_t B, ReduceKi
 
 void reduce_kernel(const Op& op, const Tensors& in, Tensors& out) {
   const auto& rop = static_cast<const ReduceOp&>(op);
-  Tensor x = in[0];
-  const auto& axes = rop.axes();
-  // Bring reduced axes together (kept axes first) when they are not already adjacent.
-  bool adjacent = axes.empty() || axes.back() - axes.front() + 1 == int(axes.size());
+  const Tensor& x = expect_contiguous(in[0]);
+  const auto& axes = rop.axes();  // adjacent: reduce() moved scattered axes together
   int first = axes.empty() ? x.ndim() : axes.front(), last = axes.empty() ? x.ndim() : axes.back() + 1;
-  if (!adjacent) {
-    std::vector<int64_t> perm;
-    for (int i = 0; i < x.ndim(); ++i)
-      if (!std::binary_search(axes.begin(), axes.end(), i)) perm.push_back(i);
-    for (int a : axes) perm.push_back(a);
-    NoGradGuard no_grad;
-    x = transpose(x, perm);
-    first = x.ndim() - int(axes.size());
-    last = x.ndim();
-  }
-  x = contiguous_input(x);
   int64_t A = 1, R = 1, B = 1;
   for (int i = 0; i < x.ndim(); ++i) (i < first ? A : i < last ? R : B) *= x.dim(i);
   visit_dtype(x.dtype(), op.name(), kAll, [&](auto in_tag) {
@@ -164,7 +149,7 @@ void for_each_line(const Shape& shape, int axis, Fn fn) {
 
 void arg_reduce_kernel(const Op& op, const Tensors& in, Tensors& out) {
   const auto& aop = static_cast<const ArgReduceOp&>(op);
-  Tensor x = contiguous_input(in[0]);
+  Tensor x = expect_contiguous(in[0]);
   int32_t* po = out[0].data<int32_t>();
   int64_t B = 1;
   for (int i = aop.axis() + 1; i < x.ndim(); ++i) B *= x.dim(i);
@@ -191,7 +176,7 @@ void arg_reduce_kernel(const Op& op, const Tensors& in, Tensors& out) {
 
 void cumulative_kernel(const Op& op, const Tensors& in, Tensors& out) {
   const auto& cop = static_cast<const CumulativeOp&>(op);
-  Tensor x = contiguous_input(in[0]);
+  Tensor x = expect_contiguous(in[0]);
   CumulativeKind kind = cop.cumulative_kind();
   bool reverse = cop.reverse();
   visit_dtype(x.dtype(), op.name(), kAll, [&](auto in_tag) {

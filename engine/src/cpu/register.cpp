@@ -5,10 +5,10 @@
 
 namespace kl::cpu {
 
-Tensor contiguous_input(const Tensor& x) {
-  if (x.is_contiguous()) return x;
-  NoGradGuard no_grad;
-  return copy(x);
+const Tensor& expect_contiguous(const Tensor& x) {
+  KL_CHECK(x.is_contiguous(), "[kernel] internal: a strided input reached a kernel that needs it "
+           "contiguous (its op's needs_contiguous() is missing)");
+  return x;
 }
 
 void register_kernels() {

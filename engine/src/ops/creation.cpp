@@ -11,7 +11,10 @@ std::vector<TensorSpec> ArangeOp::infer(const Tensors&) const {
 
 std::vector<TensorSpec> FullOp::infer(const Tensors&) const { return {{shape_, dtype_}}; }
 
-std::vector<TensorSpec> RandomOp::infer(const Tensors&) const {
+std::vector<TensorSpec> RandomOp::infer(const Tensors& in) const {
+  KL_CHECK(in.size() == 1 && in[0].dtype() == DType::int64 && in[0].shape() == Shape{2},
+           "[random] the state must be an int64 tensor [seed, counter] of shape (2,), received ",
+           in.empty() ? std::string("nothing") : shape_str(in[0].shape()));
   if (k_ != RandomKind::bits)
     KL_CHECK(is_floating(dtype_), "[random] expected a floating dtype, received ", dtype_name(dtype_));
   else
@@ -57,9 +60,17 @@ Tensor scalar_to_device(const Tensor& scalar, const Device& device) {
   return moved;
 }
 
+Tensor random(RandomKind k, const Shape& shape, DType dtype, const Tensor& state,
+              uint64_t block_offset) {
+  return call1<RandomOp>({state}, k, shape, dtype, block_offset);
+}
+
 Tensor random(RandomKind k, const Shape& shape, DType dtype, uint64_t seed, uint64_t counter,
               const Device& device) {
-  return call1<RandomOp>({}, k, shape, dtype, seed, counter, device);
+  Tensor state = concatenate({reshape(full_int({}, int64_t(seed), DType::int64, device), {1}),
+                              reshape(full_int({}, int64_t(counter), DType::int64, device), {1})},
+                             0);
+  return random(k, shape, dtype, state, 0);
 }
 
 void assign(const Tensor& dst, const Tensor& src) {
@@ -71,12 +82,7 @@ void assign(const Tensor& dst, const Tensor& src) {
   // Overlapping source and destination (x[::-1] into x) must be read before it is written.
   if (value.storage() == dst.storage()) value = copy(value);
   value = broadcast_to(value, dst.shape());
-  if (dst.device().kind == DeviceKind::meta) return;
-  Kernel kernel = find_kernel(OpKind::copy, dst.device().kind);
-  KL_CHECK(kernel, "[assign] no kernel for device ", device_kind_name(dst.device().kind));
-  CopyOp op;
-  Tensors outs{dst};
-  kernel(op, {value}, outs);
+  dispatch_inplace(std::make_shared<const CopyOp>(), {value}, {dst});
 }
 
 }  // namespace kl

@@ -4,6 +4,18 @@
 
 namespace kl {
 
+bool is_blas_matrix_layout(const Tensor& t) {
+  if (t.ndim() < 2) return false;
+  int64_t rows = t.dim(t.ndim() - 2), cols = t.dim(t.ndim() - 1);
+  int64_t rs = t.strides()[t.ndim() - 2], cs = t.strides()[t.ndim() - 1];
+  return ((cs == 1 || cols == 1) && rs >= std::max<int64_t>(cols, 1)) ||
+         ((rs == 1 || rows == 1) && cs >= std::max<int64_t>(rows, 1));
+}
+
+bool MatmulOp::needs_contiguous(size_t, const Tensor& t) const {
+  return t.size() > 0 && !is_blas_matrix_layout(t);
+}
+
 std::vector<TensorSpec> MatmulOp::infer(const Tensors& in) const {
   const Tensor &a = in[0], &b = in[1];
   KL_CHECK(a.ndim() >= 2 && b.ndim() >= 2, "[matmul] internal: operands must have rank >= 2");

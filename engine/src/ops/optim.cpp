@@ -23,33 +23,36 @@ const char* OptimizerUpdateOp::name() const {
   return names[int(k_)];
 }
 
+int optimizer_scalar_count(OptimizerKind kind) {
+  static const int counts[] = {4, 7, 6, 3, 6, 4, 10, 4};
+  return counts[int(kind)];
+}
+
 void optimizer_update(OptimizerKind kind, const Tensor& variable, const Tensor& gradient,
-                      const Tensors& slots, const std::vector<double>& scalars) {
-  OptimizerUpdateOp op(kind, scalars);
+                      const Tensors& slots, const Tensor& scalars) {
+  auto op = std::make_shared<const OptimizerUpdateOp>(kind);
   auto check = [&](const Tensor& t, const char* what) {
-    KL_CHECK(t.shape() == variable.shape(), "[", op.name(), "] ", what, " has shape ",
+    KL_CHECK(t.shape() == variable.shape(), "[", op->name(), "] ", what, " has shape ",
              shape_str(t.shape()), " but the variable has shape ", shape_str(variable.shape()));
-    KL_CHECK(t.is_contiguous(), "[", op.name(), "] ", what, " must be contiguous");
-    KL_CHECK(t.device() == variable.device(), "[", op.name(), "] ", what, " is on ",
-             device_name(t.device()), ", the variable on ", device_name(variable.device()));
+    KL_CHECK(t.is_contiguous(), "[", op->name(), "] ", what, " must be contiguous");
   };
-  KL_CHECK(is_floating(variable.dtype()), "[", op.name(), "] expected a floating variable, received ",
+  KL_CHECK(is_floating(variable.dtype()), "[", op->name(), "] expected a floating variable, received ",
            dtype_name(variable.dtype()));
-  KL_CHECK(variable.storage()->writable(), "[", op.name(), "] the variable is read-only");
   check(variable, "the variable");
   check(gradient, "the gradient");
   for (const auto& s : slots) {
     check(s, "an optimizer slot");
-    KL_CHECK(s.dtype() == variable.dtype(), "[", op.name(), "] slot dtype ", dtype_name(s.dtype()),
+    KL_CHECK(s.dtype() == variable.dtype(), "[", op->name(), "] slot dtype ", dtype_name(s.dtype()),
              " differs from the variable's ", dtype_name(variable.dtype()));
   }
-  if (variable.device().kind == DeviceKind::meta) return;
-  Kernel kernel = find_kernel(OpKind::optimizer_update, variable.device().kind);
-  KL_CHECK(kernel, "[", op.name(), "] no kernel for device ", device_kind_name(variable.device().kind));
-  Tensors inputs{variable, gradient.dtype() == variable.dtype() ? gradient : cast(gradient, variable.dtype())};
-  inputs.insert(inputs.end(), slots.begin(), slots.end());
-  Tensors none;
-  kernel(op, inputs, none);
+  int expected = optimizer_scalar_count(kind);
+  KL_CHECK(scalars.ndim() == 1 && scalars.dim(0) == expected, "[", op->name(), "] expected ",
+           expected, " scalars, received a tensor of shape ", shape_str(scalars.shape()));
+  Tensor s = scalars.dtype() == DType::float64 ? scalars : cast(scalars, DType::float64);
+  Tensor g = gradient.dtype() == variable.dtype() ? gradient : cast(gradient, variable.dtype());
+  Tensors targets{variable};
+  targets.insert(targets.end(), slots.begin(), slots.end());
+  dispatch_inplace(op, {g, s.is_contiguous() ? s : copy(s)}, targets);
 }
 
 }  // namespace kl

@@ -70,6 +70,8 @@ const char* ReduceOp::name() const {
 
 std::vector<TensorSpec> ReduceOp::infer(const Tensors& in) const {
   const Tensor& x = in[0];
+  KL_CHECK(axes_.empty() || axes_.back() - axes_.front() + 1 == int(axes_.size()), "[", name(),
+           "] internal: reduced axes must be adjacent");
   DType dt = x.dtype();
   switch (k_) {
     case ReduceKind::sum: case ReduceKind::prod:
@@ -113,7 +115,19 @@ Tensor reduce(ReduceKind k, const Tensor& x, const std::vector<int64_t>& axes, b
   Tensor input = x;
   if ((k == ReduceKind::any || k == ReduceKind::all) && x.dtype() != DType::bool_)
     input = cast(x, DType::bool_);
-  return call1<ReduceOp>({input}, k, norm, keepdims);
+  bool adjacent = norm.empty() || norm.back() - norm.front() + 1 == int(norm.size());
+  if (adjacent) return call1<ReduceOp>({input}, k, norm, keepdims);
+  // Scattered axes: move them last (kept axes first) so the kernel reduces one run of axes.
+  std::vector<int64_t> perm;
+  for (int i = 0; i < x.ndim(); ++i)
+    if (!std::binary_search(norm.begin(), norm.end(), i)) perm.push_back(i);
+  std::vector<int> trailing;
+  for (int a : norm) {
+    trailing.push_back(int(perm.size()));
+    perm.push_back(a);
+  }
+  Tensor r = call1<ReduceOp>({transpose(input, perm)}, k, trailing, false);
+  return keepdims ? reshape(r, reduced_shape(x.shape(), norm, true)) : r;
 }
 
 Tensor sum(const Tensor& x, const std::vector<int64_t>& axes, bool keepdims) {

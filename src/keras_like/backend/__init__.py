@@ -23,6 +23,6 @@ from keras_like.backend.config import (  # noqa: E402,F401
 )
 from keras_like.backend.dtypes import is_float_dtype, is_int_dtype  # noqa: E402,F401
 from keras_like.backend.keras_tensor import is_keras_tensor  # noqa: E402,F401
-from keras_like.backend.optimizer_kernels import optimizer_update  # noqa: E402,F401
+from keras_like.backend.optimizer_kernels import optimizer_update, step_scalars  # noqa: E402,F401
 from keras_like.backend.session import clear_session  # noqa: E402,F401
 from keras_like.backend.uids import get_uid  # noqa: E402,F401

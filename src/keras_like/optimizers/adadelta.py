@@ -1,6 +1,5 @@
 """Adadelta (Zeiler, 2012)."""
 
-from keras_like.backend import optimizer_update
 from keras_like.optimizers.optimizer import Optimizer
 
 
@@ -52,9 +51,9 @@ class Adadelta(Optimizer):
 
     def update_step(self, gradient, variable, learning_rate, weight_decay=0.0):
         i = self._slot_index[id(variable)]
-        optimizer_update("adadelta", variable, gradient,
-                         [self._accumulated_grads[i], self._accumulated_delta_vars[i]],
-                         [learning_rate, self.rho, self.epsilon, weight_decay])
+        self._fused_update("adadelta", variable, gradient,
+                           [self._accumulated_grads[i], self._accumulated_delta_vars[i]],
+                           [learning_rate, self.rho, self.epsilon, weight_decay])
 
     def get_config(self):
         config = super().get_config()

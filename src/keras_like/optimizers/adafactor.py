@@ -1,6 +1,5 @@
 """Adafactor: adaptive learning rates with sublinear memory cost (Shazeer & Stern, 2018)."""
 
-import math
 
 from keras_like import ops
 from keras_like.optimizers.optimizer import Optimizer
@@ -85,18 +84,18 @@ class Adafactor(Optimizer):
     def update_step(self, gradient, variable, learning_rate, weight_decay=0.0):
         i = self._slot_index[id(variable)]
         r, c, v = self._r[i], self._c[i], self._v[i]
-        lr = learning_rate
         w = variable.value
+        lr = ops.cast(learning_rate, w.dtype)  # the variable's precision, as a float would be
         if weight_decay:
             w = w * (1.0 - lr * weight_decay)
         g = ops.cast(gradient, w.dtype) if gradient.dtype != w.dtype else gradient
-        step = self._iteration_count + 1
+        step = self._step_number()
         if not callable(self._learning_rate) and self.relative_step:
-            lr = min(lr, 1.0 / math.sqrt(step))
-        rho_t = min(lr, 1.0 / math.sqrt(step))
+            lr = ops.minimum(lr, 1.0 / ops.sqrt(step))
+        rho_t = ops.cast(ops.minimum(lr, 1.0 / ops.sqrt(step)), w.dtype)
         alpha_t = ops.maximum(self.epsilon_2, self._rms(w)) * rho_t
         regulated_grad_square = ops.square(g) + self.epsilon_1
-        beta_2_t = 1.0 - step**self.beta_2_decay
+        beta_2_t = ops.cast(1.0 - ops.power(step, self.beta_2_decay), w.dtype)
         if len(w.shape) >= 2:
             r.assign(beta_2_t * r.value
                      + (1.0 - beta_2_t) * ops.mean(regulated_grad_square, axis=-1))

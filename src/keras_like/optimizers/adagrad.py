@@ -1,7 +1,6 @@
 """Adagrad (Duchi et al., 2011)."""
 
 from keras_like import ops
-from keras_like.backend import optimizer_update
 from keras_like.optimizers.optimizer import Optimizer
 
 
@@ -52,10 +51,9 @@ class Adagrad(Optimizer):
             self._accumulators.append(accumulator)
 
     def update_step(self, gradient, variable, learning_rate, weight_decay=0.0):
-        optimizer_update("adagrad", variable, gradient,
-                         [self._accumulators[self._slot_index[id(variable)]]],
-                         # The CPU kernel insists on >= 4 scalars; adagrad reads only 3.
-                         [learning_rate, self.epsilon, weight_decay, 0.0])
+        self._fused_update("adagrad", variable, gradient,
+                           [self._accumulators[self._slot_index[id(variable)]]],
+                           [learning_rate, self.epsilon, weight_decay])
 
     def get_config(self):
         config = super().get_config()

@@ -1,8 +1,7 @@
 """Adam (Kingma & Ba, 2014) with optional AMSGrad."""
 
-import math
 
-from keras_like.backend import optimizer_update
+from keras_like import ops
 from keras_like.optimizers.optimizer import Optimizer
 
 
@@ -38,18 +37,22 @@ class Adam(Optimizer):
                                    for v in variables]
 
     def _step_scalars(self, learning_rate):
-        step = self._iteration_count + 1
-        return learning_rate * math.sqrt(1 - self.beta_2**step) / (1 - self.beta_1**step)
+        def bias_corrected():
+            step = self._step_number()
+            return (learning_rate * ops.sqrt(1 - ops.power(self.beta_2, step))
+                    / (1 - ops.power(self.beta_1, step)))
+
+        return self._per_step("adam_lr_t", bias_corrected)
 
     def update_step(self, gradient, variable, learning_rate, weight_decay=0.0):
         i = self._slot_index[id(variable)]
         slots = [self._momentums[i], self._velocities[i]]
         if self.amsgrad:
             slots.append(self._velocity_hats[i])
-        optimizer_update("adam", variable, gradient, slots,
-                         [self._step_scalars(learning_rate), self.beta_1, self.beta_2,
-                          self.epsilon, 1.0 if self.amsgrad else 0.0, weight_decay,
-                          learning_rate])
+        self._fused_update("adam", variable, gradient, slots,
+                           [self._step_scalars(learning_rate), self.beta_1, self.beta_2,
+                            self.epsilon, 1.0 if self.amsgrad else 0.0, weight_decay,
+                            learning_rate])
 
     def get_config(self):
         config = super().get_config()

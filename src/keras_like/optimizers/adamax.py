@@ -1,6 +1,6 @@
 """Adamax: Adam with the infinity norm (Kingma & Ba, 2014, section 7.1)."""
 
-from keras_like.backend import optimizer_update
+from keras_like import ops
 from keras_like.optimizers.optimizer import Optimizer
 
 
@@ -51,10 +51,11 @@ class Adamax(Optimizer):
 
     def update_step(self, gradient, variable, learning_rate, weight_decay=0.0):
         i = self._slot_index[id(variable)]
-        step = self._iteration_count + 1
-        optimizer_update("adamax", variable, gradient, [self._m[i], self._u[i]],
-                         [learning_rate / (1 - self.beta_1**step), self.beta_1, self.beta_2,
-                          self.epsilon, weight_decay, learning_rate])
+        lr_t = self._per_step("adamax_lr_t", lambda: learning_rate / (
+            1 - ops.power(self.beta_1, self._step_number())))
+        self._fused_update("adamax", variable, gradient, [self._m[i], self._u[i]],
+                           [lr_t, self.beta_1, self.beta_2, self.epsilon, weight_decay,
+                            learning_rate])
 
     def get_config(self):
         config = super().get_config()

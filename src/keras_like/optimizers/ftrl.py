@@ -100,8 +100,8 @@ class Ftrl(Optimizer):
     def update_step(self, gradient, variable, learning_rate, weight_decay=0.0):
         i = self._slot_index[id(variable)]
         accumulator, linear = self._accumulators[i], self._linears[i]
-        lr = learning_rate
         w = variable.value
+        lr = ops.cast(learning_rate, w.dtype)  # the variable's precision, as a float would be
         if weight_decay:
             w = w * (1.0 - lr * weight_decay)
         g = ops.cast(gradient, w.dtype) if gradient.dtype != w.dtype else gradient

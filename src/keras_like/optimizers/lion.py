@@ -1,6 +1,5 @@
 """Lion: evolved sign momentum (Chen et al., 2023)."""
 
-from keras_like.backend import optimizer_update
 from keras_like.optimizers.optimizer import Optimizer
 
 
@@ -52,9 +51,9 @@ class Lion(Optimizer):
                            for v in variables]
 
     def update_step(self, gradient, variable, learning_rate, weight_decay=0.0):
-        optimizer_update("lion", variable, gradient,
-                         [self._momentums[self._slot_index[id(variable)]]],
-                         [learning_rate, self.beta_1, self.beta_2, weight_decay])
+        self._fused_update("lion", variable, gradient,
+                           [self._momentums[self._slot_index[id(variable)]]],
+                           [learning_rate, self.beta_1, self.beta_2, weight_decay])
 
     def get_config(self):
         config = super().get_config()

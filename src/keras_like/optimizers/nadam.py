@@ -1,6 +1,6 @@
 """Nadam: Adam with Nesterov momentum (Dozat, 2015)."""
 
-from keras_like.backend import optimizer_update
+from keras_like import ops
 from keras_like.optimizers.optimizer import Optimizer
 
 
@@ -12,9 +12,8 @@ class Nadam(Optimizer):
     `v_hat = v / (1 - beta_2**t)`, `w -= lr * m_hat / (sqrt(v_hat) + epsilon)`.
     One fused engine call per variable.
 
-    Like Keras, the optimizer keeps `u_product` as a variable (saved with its state); the
-    value is computed as a Python float from the step count and mirrored into that variable,
-    so each step's scalars need no device read.
+    Like Keras, the optimizer keeps `u_product` as a variable (saved with its state) and
+    advances it once per step with engine ops, so each step's scalars need no device read.
 
     Args:
         learning_rate: A float, a `LearningRateSchedule` or a callable taking no arguments.
@@ -58,37 +57,26 @@ class Nadam(Optimizer):
                             for v in variables]
         self._u_product = self.add_variable((), initializer="ones", dtype=dtype,
                                             name="u_product")
-        self._u_product_value, self._u_product_step = 1.0, 0
 
     def _u(self, step):
-        return self.beta_1 * (1.0 - 0.5 * 0.96**step)
-
-    def _u_product_at(self, step):
-        """`u_1 * ... * u_step`, advanced from the previous step's value when it is the next."""
-        if self._u_product_step != step - 1:
-            # Resynchronise from the step count (e.g. after the iteration counter was restored).
-            self._u_product_value, self._u_product_step = 1.0, 0
-            for s in range(1, step):
-                self._u_product_value *= self._u(s)
-        self._u_product_value *= self._u(step)
-        self._u_product_step = step
-        self._u_product.assign(self._u_product_value)
-        return self._u_product_value
+        return self.beta_1 * (1.0 - 0.5 * ops.power(0.96, step))
 
     def _step_scalars(self, learning_rate, weight_decay):
-        step = self._iteration_count + 1
-        if self._u_product_step != step:
+        def momentum_schedule():
             # Once per step, before the first variable's update (Keras's _backend_update_step).
-            u_prod = self._u_product_at(step)
-            u_t1 = self._u(step + 1)
-            self._scalars = [self._u(step), u_t1, u_prod, u_prod * u_t1, self.beta_2**step]
-        return [learning_rate, self.beta_1, self.beta_2, self.epsilon, *self._scalars,
-                weight_decay]
+            step = self._step_number()
+            u_t, u_t1 = self._u(step), self._u(step + 1)
+            u_prod = ops.cast(self._u_product.value, "float64") * u_t
+            self._u_product.assign(u_prod)
+            return [u_t, u_t1, u_prod, u_prod * u_t1, ops.power(self.beta_2, step)]
+
+        schedule = self._per_step("nadam_schedule", momentum_schedule)
+        return [learning_rate, self.beta_1, self.beta_2, self.epsilon, *schedule, weight_decay]
 
     def update_step(self, gradient, variable, learning_rate, weight_decay=0.0):
         i = self._slot_index[id(variable)]
-        optimizer_update("nadam", variable, gradient, [self._momentums[i], self._velocities[i]],
-                         self._step_scalars(learning_rate, weight_decay))
+        self._fused_update("nadam", variable, gradient, [self._momentums[i], self._velocities[i]],
+                           self._step_scalars(learning_rate, weight_decay))
 
     def get_config(self):
         config = super().get_config()

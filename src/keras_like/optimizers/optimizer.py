@@ -4,10 +4,8 @@ Subclasses create their slot variables in `build(variables)` and update one vari
 `update_step(gradient, variable, learning_rate)`, normally with one fused engine call.
 """
 
-import math
-
 from keras_like import ops
-from keras_like.backend import naming
+from keras_like.backend import naming, optimizer_update, step_scalars
 from keras_like.backend.variable import Variable
 
 
@@ -55,6 +53,8 @@ class Optimizer:
         with naming.name_scope(self.name, caller=self):
             self._iterations = Variable(0, dtype="int64", trainable=False, name="iteration")
         self._iteration_count = 0
+        self._step_cache = None
+        self._step_values = {}
         self._variables.append(self._iterations)
         self._learning_rate = self._build_learning_rate(learning_rate)
 
@@ -101,15 +101,35 @@ class Optimizer:
         from keras_like.optimizers.schedules import LearningRateSchedule
 
         if isinstance(lr, LearningRateSchedule):
-            return ops.convert_to_tensor(lr(self._iteration_count), dtype="float32")
+            return ops.convert_to_tensor(lr(self._iterations.value), dtype="float32")
         return ops.convert_to_tensor(lr(), dtype="float32")
 
-    def _current_learning_rate(self):
-        """The step's learning rate as a Python float (the fused kernels take scalars)."""
-        lr = self._learning_rate
-        if isinstance(lr, Variable):
-            return float(lr.value.numpy())
-        return float(ops.convert_to_numpy(self._current_learning_rate_tensor()))
+    def _step_number(self):
+        """This step's 1-based number as a float64 tensor, from `iterations` by engine ops.
+
+        Step-dependent scalars (bias corrections, schedules) are computed from it on the
+        device, never read back, so a recorded step replays with each step's values.
+        """
+        if self._step_cache is None:
+            self._step_cache = ops.cast(ops.add(self._iterations.value, 1), "float64")
+        return self._step_cache
+
+    def _per_step(self, key, compute):
+        """`compute()` once per step (the same tensors serve every variable)."""
+        value = self._step_values.get(key)
+        if value is None:
+            value = self._step_values[key] = compute()
+        return value
+
+    def _fused_update(self, kind, variable, gradient, slots, scalars):
+        """One fused engine update; `scalars` mixes Python numbers and 0-d tensors.
+
+        Variables sharing the same scalars (all but those without weight decay) share one
+        float64 scalars tensor per step.
+        """
+        key = (kind,) + tuple(v if isinstance(v, (int, float)) else id(v) for v in scalars)
+        packed = self._per_step(key, lambda: (scalars, step_scalars(scalars)))[1]
+        optimizer_update(kind, variable, gradient, slots, packed)
 
     def add_variable(self, shape, initializer="zeros", dtype=None, aggregation="none", name=None):
         from keras_like import initializers
@@ -174,11 +194,13 @@ class Optimizer:
             grads = [self._accumulated_gradients[self._slot_index[id(v)]].value /
                      self.gradient_accumulation_steps for v in variables]
         grads = self._clip(grads)
-        lr = self._current_learning_rate()
+        self._step_cache, self._step_values = None, {}
+        lr = self._current_learning_rate_tensor()
         decay = self.weight_decay or 0.0
         for g, v in zip(grads, variables):
             wd = decay if decay and self._use_weight_decay(v) else 0.0
             self.update_step(g, v, lr, weight_decay=wd)
+        self._step_cache, self._step_values = None, {}
         self._iteration_count += 1
         self._iterations.assign_add(1)
         for v in variables:
@@ -197,17 +219,14 @@ class Optimizer:
         return self._micro_steps % self.gradient_accumulation_steps == 0
 
     def _clip(self, grads):
+        # Keras's formulas, on the device: no norm is read back to the host.
         if self.clipnorm is not None:
-            out = []
-            for g in grads:
-                norm = float(ops.sqrt(ops.sum(ops.square(g))))
-                out.append(g * (self.clipnorm / norm) if norm > self.clipnorm else g)
-            return out
+            return [_clip_by_norm(g, self.clipnorm) for g in grads]
         if self.global_clipnorm is not None:
-            total = math.sqrt(sum(float(ops.sum(ops.square(g))) for g in grads))
-            if total > self.global_clipnorm:
-                return [g * (self.global_clipnorm / total) for g in grads]
-            return grads
+            total = ops.sqrt(_sum_all([ops.sum(ops.square(g)) for g in grads]))
+            scale = self.global_clipnorm * ops.minimum(1.0 / total, 1.0 / self.global_clipnorm)
+            scale = scale + (total - total)  # NaN/inf norms propagate, as in Keras
+            return [g * ops.cast(scale, g.dtype) for g in grads]
         if self.clipvalue is not None:
             return [ops.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
         return grads
@@ -279,3 +298,18 @@ class Optimizer:
 
             config["learning_rate"] = deserialize(config["learning_rate"])
         return cls(**config)
+
+
+def _sum_all(values):
+    total = values[0]
+    for v in values[1:]:
+        total = ops.add(total, v)
+    return total
+
+
+def _clip_by_norm(g, clip_norm):
+    """`g * clip_norm / max(norm(g), clip_norm)` (Keras's clip_by_norm; zero gradients stay)."""
+    l2sum = ops.sum(ops.square(g))
+    positive = l2sum > 0
+    l2norm = ops.where(positive, ops.sqrt(ops.where(positive, l2sum, 1.0)), l2sum)
+    return ops.multiply(g, clip_norm) / ops.maximum(l2norm, clip_norm)

@@ -1,6 +1,5 @@
 """RMSprop (Hinton, 2012) with optional plain momentum and centering."""
 
-from keras_like.backend import optimizer_update
 from keras_like.optimizers.optimizer import Optimizer
 
 
@@ -66,9 +65,9 @@ class RMSprop(Optimizer):
             slots.append(self._momentums[i])
         if self.centered:
             slots.append(self._average_gradients[i])
-        optimizer_update("rmsprop", variable, gradient, slots,
-                         [learning_rate, self.rho, self.momentum, self.epsilon,
-                          1.0 if self.centered else 0.0, weight_decay])
+        self._fused_update("rmsprop", variable, gradient, slots,
+                           [learning_rate, self.rho, self.momentum, self.epsilon,
+                            1.0 if self.centered else 0.0, weight_decay])
 
     def get_config(self):
         config = super().get_config()

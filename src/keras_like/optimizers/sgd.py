@@ -1,6 +1,5 @@
 """SGD with optional (Nesterov) momentum."""
 
-from keras_like.backend import optimizer_update
 from keras_like.optimizers.optimizer import Optimizer
 
 
@@ -31,9 +30,9 @@ class SGD(Optimizer):
 
     def update_step(self, gradient, variable, learning_rate, weight_decay=0.0):
         slots = [self.momentums[self._slot_index[id(variable)]]] if self.momentum > 0 else []
-        optimizer_update("sgd", variable, gradient, slots,
-                         [learning_rate, self.momentum, 1.0 if self.nesterov else 0.0,
-                          weight_decay])
+        self._fused_update("sgd", variable, gradient, slots,
+                           [learning_rate, self.momentum, 1.0 if self.nesterov else 0.0,
+                            weight_decay])
 
     def get_config(self):
         config = super().get_config()
