@@ -18,7 +18,14 @@ def is_tensor(x):
     return type(x) is Tensor
 
 
+# Native-byte-order dtypes the engine wraps as they are. A dict lookup on the dtype object is
+# the fast path of every batch conversion: `dtype.name` builds a new string on each call.
+_NATIVE_DTYPES = {np.dtype(name) for name in _NUMPY_NATIVE}
+
+
 def _from_numpy(array):
+    if array.dtype in _NATIVE_DTYPES:
+        return _engine.from_numpy(array)
     name = array.dtype.name
     if name == "bfloat16":  # ml_dtypes arrays: NumPy has no native bfloat16
         return _engine.cast(_engine.from_numpy(array.astype(np.float32)), "bfloat16")
