@@ -3,6 +3,7 @@
 #include <nanobind/stl/pair.h>
 
 #include "bindings.h"
+#include "kl/enum_names.h"
 #include "kl/optim.h"
 
 namespace kl::python {
@@ -13,23 +14,8 @@ using Release = nb::call_guard<nb::gil_scoped_release>;
 DType dt(const std::string& name) { return dtype_from_name(name); }
 
 ScatterMode scatter_mode(const std::string& mode) {
-  if (mode == "add") return ScatterMode::add;
-  if (mode == "update") return ScatterMode::update;
-  if (mode == "max") return ScatterMode::max;
-  if (mode == "min") return ScatterMode::min;
-  throw std::invalid_argument("[scatter] mode must be 'add', 'update', 'max' or 'min', received '" + mode + "'");
+  return enum_from_name<ScatterMode>(mode, kScatterModeNames, "scatter");
 }
-
-template <class Enum, size_t N>
-Enum enum_from_name(const std::string& name, const char* (&names)[N], const char* what) {
-  for (size_t i = 0; i < N; ++i)
-    if (name == names[i]) return Enum(i);
-  throw std::invalid_argument(std::string("unknown ") + what + " '" + name + "'");
-}
-
-const char* kReduceNames[] = {"sum", "prod", "max", "min", "any", "all"};
-const char* kCumulativeNames[] = {"sum", "prod", "max", "min"};
-const char* kRandomNames[] = {"uniform", "normal", "bits"};
 
 std::vector<int64_t> axes_or_all(const std::optional<std::vector<int64_t>>& axes) {
   return axes ? *axes : std::vector<int64_t>{};
@@ -58,7 +44,7 @@ void init_ops(nb::module_& m) {
                      const std::optional<std::vector<int64_t>>& axes, bool keepdims) {
     // An explicit empty axis list reduces nothing (NumPy semantics): return x unchanged in value.
     if (axes && axes->empty()) return kind == "any" || kind == "all" ? cast(x, DType::bool_) : copy(x);
-    return reduce(enum_from_name<ReduceKind>(kind, kReduceNames, "reduction"), x, axes_or_all(axes), keepdims);
+    return reduce(enum_from_name<ReduceKind>(kind, kReduceKindNames, "reduce"), x, axes_or_all(axes), keepdims);
   }, "kind"_a, "x"_a, "axes"_a = nb::none(), "keepdims"_a = false, Release());
   m.def("arg_reduce", &arg_reduce, "x"_a, "is_max"_a, "axis"_a, "keepdims"_a = false, Release());
   m.def("matmul", &matmul, "a"_a, "b"_a, Release());
@@ -78,7 +64,7 @@ void init_ops(nb::module_& m) {
     return scatter_along_axis(base, idx, upd, axis, scatter_mode(mode));
   }, "base"_a, "indices"_a, "updates"_a, "axis"_a, "mode"_a = "add", Release());
   m.def("cumulative", [](const std::string& kind, const Tensor& x, int64_t axis, bool reverse) {
-    return cumulative(enum_from_name<CumulativeKind>(kind, kCumulativeNames, "scan"), x, axis, reverse);
+    return cumulative(enum_from_name<CumulativeKind>(kind, kCumulativeKindNames, "cumulative"), x, axis, reverse);
   }, "kind"_a, "x"_a, "axis"_a, "reverse"_a = false, Release());
   m.def("sort", &sort, "x"_a, "axis"_a = -1, "descending"_a = false, Release());
   m.def("softmax", &softmax, "x"_a, "axis"_a = -1, Release());
@@ -94,12 +80,12 @@ void init_ops(nb::module_& m) {
   }, "shape"_a, "value"_a, "dtype"_a, "device"_a = "cpu", Release());
   m.def("random", [](const std::string& kind, const Shape& shape, const std::string& dtype,
                      uint64_t seed, uint64_t counter, const std::string& device) {
-    return random(enum_from_name<RandomKind>(kind, kRandomNames, "distribution"), shape, dt(dtype),
+    return random(enum_from_name<RandomKind>(kind, kRandomKindNames, "random"), shape, dt(dtype),
                   seed, counter, device_from_name(device));
   }, "kind"_a, "shape"_a, "dtype"_a, "seed"_a, "counter"_a, "device"_a = "cpu", Release());
   m.def("random_from_state", [](const std::string& kind, const Shape& shape, const std::string& dtype,
                                 const Tensor& state, uint64_t block_offset) {
-    return random(enum_from_name<RandomKind>(kind, kRandomNames, "distribution"), shape, dt(dtype),
+    return random(enum_from_name<RandomKind>(kind, kRandomKindNames, "random"), shape, dt(dtype),
                   state, block_offset);
   }, "kind"_a, "shape"_a, "dtype"_a, "state"_a, "block_offset"_a = 0, Release());
   m.def("dispatch_count", [](const std::string& kind) {
@@ -110,9 +96,7 @@ void init_ops(nb::module_& m) {
   m.def("assign", &assign, "dst"_a, "src"_a, Release());
   m.def("optimizer_update", [](const std::string& kind, const Tensor& variable, const Tensor& gradient,
                                const Tensors& slots, const Tensor& scalars) {
-    static const char* names[] = {"sgd", "adam", "rmsprop", "adagrad", "adamax", "lion", "nadam",
-                                  "adadelta"};
-    optimizer_update(enum_from_name<OptimizerKind>(kind, names, "optimizer"), variable, gradient,
+    optimizer_update(enum_from_name<OptimizerKind>(kind, kOptimizerKindNames, "optimizer_update"), variable, gradient,
                      slots, scalars);
   }, "kind"_a, "variable"_a, "gradient"_a, "slots"_a, "scalars"_a, Release());
   m.def("empty", [](const Shape& shape, const std::string& dtype, const std::string& device) {

@@ -12,16 +12,13 @@
 //   adadelta: lr, rho, epsilon, wd                            slots: accumulated grad, delta
 #include "kl/optim.h"
 
+#include "kl/enum_names.h"
+
 #include "kl/ops.h"
 
 namespace kl {
 
-const char* OptimizerUpdateOp::name() const {
-  static const char* names[] = {"sgd", "adam", "rmsprop", "adagrad", "adamax", "lion", "nadam",
-                                "adadelta"};
-  static_assert(sizeof(names) / sizeof(names[0]) == int(OptimizerKind::count_), "optimizer names");
-  return names[int(k_)];
-}
+const char* OptimizerUpdateOp::name() const { return kOptimizerKindNames[int(k_)]; }
 
 int optimizer_scalar_count(OptimizerKind kind) {
   static const int counts[] = {4, 7, 6, 3, 6, 4, 10, 4};

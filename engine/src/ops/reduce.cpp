@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "kl/autograd.h"
+#include "kl/enum_names.h"
 #include "kl/ops.h"
 
 namespace kl {
@@ -63,10 +64,7 @@ Tensor prod_vjp(const Tensor& x, const Tensor& g_keep, const std::vector<int>& a
 }
 }  // namespace
 
-const char* ReduceOp::name() const {
-  static const char* names[] = {"sum", "prod", "max", "min", "any", "all"};
-  return names[int(k_)];
-}
+const char* ReduceOp::name() const { return kReduceKindNames[int(k_)]; }
 
 std::vector<TensorSpec> ReduceOp::infer(const Tensors& in) const {
   const Tensor& x = in[0];
@@ -105,7 +103,7 @@ Tensors ReduceOp::vjp(const Tensors& in, const Tensors& out, const Tensors& ct) 
 }
 
 Tensor reduce(ReduceKind k, const Tensor& x, const std::vector<int64_t>& axes, bool keepdims) {
-  static const char* names[] = {"sum", "prod", "max", "min", "any", "all"};
+  const char* const* names = kReduceKindNames;
   std::vector<int> norm;
   if (axes.empty()) {
     for (int i = 0; i < x.ndim(); ++i) norm.push_back(i);
