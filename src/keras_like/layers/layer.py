@@ -9,9 +9,8 @@ import inspect
 import threading
 
 from keras_like import dtype_policies
-from keras_like.backend import naming, tracking
+from keras_like.backend import Tensor, naming, tracking
 from keras_like.backend.convert import convert_to_tensor
-from keras_like.backend.engine import Tensor
 from keras_like.backend.keras_tensor import KerasTensor
 from keras_like.backend.variable import AutocastScope, Variable
 from keras_like.layers.input_spec import assert_input_compatibility

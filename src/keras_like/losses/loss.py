@@ -9,8 +9,7 @@ multiplied in, and the result is reduced.
 import numpy as np
 
 from keras_like import dtype_policies, ops
-from keras_like.backend import config
-from keras_like.backend.engine import Tensor
+from keras_like.backend import Tensor, config
 from keras_like.backend.keras_tensor import KerasTensor
 from keras_like.backend.naming import auto_name, to_snake_case
 from keras_like.utils import tree

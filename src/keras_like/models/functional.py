@@ -1,6 +1,6 @@
 """Functional models: a DAG of layer calls between KerasTensor inputs and outputs."""
 
-from keras_like.backend.engine import Tensor
+from keras_like.backend import Tensor
 from keras_like.backend.keras_tensor import KerasTensor
 from keras_like.layers.core.input_layer import InputLayer
 from keras_like.layers.layer import Layer

@@ -17,8 +17,7 @@ from collections import deque
 
 import numpy as np
 
-from keras_like.backend import naming
-from keras_like.backend.engine import Tensor
+from keras_like.backend import Tensor, naming
 from keras_like.backend.keras_tensor import KerasTensor
 from keras_like.layers.layer import Layer
 from keras_like.ops.operation import FunctionOperation, Operation

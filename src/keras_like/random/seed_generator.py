@@ -1,9 +1,11 @@
-"""`keras_like.random.SeedGenerator` and the rules that turn a `seed` argument into Philox state.
+"""`keras_like.random.SeedGenerator` and the global generator behind `seed=None`.
 
 The engine draws counter-based Philox4x32-10 numbers: `(key, counter)` picks block `counter`,
 and a draw of `n` values reads blocks `counter, counter + 1, ...` (four values per block). A
 generator therefore only has to remember `[seed, counter]` and move the counter past the
-blocks each draw reads, so that successive draws never share a block.
+blocks each draw reads, so that successive draws never share a block. The random ops hand
+the state Variable to the engine as it is and advance it with an engine add
+(`keras_like.ops.random_state`): a draw never reads the state on the host.
 """
 
 import itertools
@@ -11,13 +13,11 @@ import random as python_random
 
 import numpy as np
 
-from keras_like.backend.convert import convert_to_tensor
-from keras_like.backend.engine import Tensor
 from keras_like.backend.naming import name_scope
 from keras_like.backend.variable import Variable
+from keras_like.ops import random_state
 
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
-_UINT64_MASK = 2**64 - 1
 _name_counter = itertools.count()
 _global_generator = None
 
@@ -27,22 +27,14 @@ def _auto_name():
     return "seed_generator" if i == 0 else f"seed_generator_{i}"
 
 
-def _is_int(value):
-    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
-
-
-def blocks_for(size):
-    """Philox blocks a draw of `size` values reads (four values per block, at least one)."""
-    return max(1, -(-int(size) // 4))
-
-
 class SeedGenerator:
     """Generates a fresh `(seed, counter)` for each random op that is given it.
 
     Random ops given an integer seed are stateless: the same integer gives the same numbers on
     every call. To get new numbers on each call, pass a `SeedGenerator`: its state is a
     non-trainable int64 Variable `[seed, counter]` (named `seed_generator_state`) and each draw
-    moves the counter past the Philox blocks it read.
+    moves the counter past the Philox blocks it read (modulo 2**64, as the engine adds to a
+    uint64 counter).
 
     Args:
         seed: Integer initial seed. `None` picks one from Python's `random` module (so it is
@@ -63,7 +55,7 @@ class SeedGenerator:
         self._initial_seed = seed
         if seed is None:
             seed = make_default_seed()
-        if not _is_int(seed):
+        if not random_state.is_int_seed(seed):
             raise ValueError(f"Argument `seed` must be an integer. Received: seed={seed}")
         seed = int(seed)
         if not _INT64_MIN <= seed <= _INT64_MAX:
@@ -80,29 +72,20 @@ class SeedGenerator:
                 name="seed_generator_state",
             )
 
-    def _take(self, num_blocks):
-        """Returns `(seed, counter)` as Python ints and moves the counter by `num_blocks`."""
-        values = self.state.value.numpy()
-        seed, counter = int(values[0]), int(values[1])
-        new_counter = counter + int(num_blocks)
-        if new_counter > _INT64_MAX:  # after 2**63 blocks: start over rather than overflow
-            new_counter -= 2**63
-        self.state.assign(np.array([seed, new_counter], dtype=np.int64))
-        return seed, counter
-
     def next(self, ordered=True, num_blocks=1):
         """Returns the current state as an int64 tensor `[seed, counter]`, then advances it.
 
-        Random ops call this with the number of Philox blocks they read. A seed tensor taken
-        by hand is used as given, so two hand-taken seeds one block apart overlap in all but
-        their first block: pass the generator itself to random ops instead.
+        Random ops advance the generator themselves; this is for handing a state to code
+        that takes a seed tensor. A seed tensor is used as given, so two hand-taken seeds
+        one block apart overlap in all but their first block: pass the generator itself to
+        random ops instead.
 
         Args:
             ordered: Kept for Keras compatibility; the counter always moves forward.
             num_blocks: How far to move the counter.
         """
         del ordered
-        return convert_to_tensor(np.array(self._take(num_blocks), dtype=np.int64))
+        return random_state.take_state(self.state, num_blocks)
 
     def get_config(self):
         return {"seed": self._initial_seed}
@@ -112,7 +95,7 @@ class SeedGenerator:
         return cls(**config)
 
     def __repr__(self):
-        return f"<SeedGenerator name={self.name}, state={self.state.value.numpy().tolist()}>"
+        return f"<SeedGenerator name={self.name}, state={self.state.numpy().tolist()}>"
 
 
 def make_default_seed():
@@ -133,35 +116,4 @@ def set_global_seed_generator(generator):
     _global_generator = generator
 
 
-def draw_seed(seed, num_blocks=1):
-    """The Philox `(key, counter)` for a `seed` argument, as non-negative Python ints.
-
-    - `None`: the global generator's state; it advances by `num_blocks`.
-    - an integer: `(seed, 0)` every time (stateless).
-    - a `SeedGenerator`: its state; it advances by `num_blocks`.
-    - an integer tensor of shape (2,) such as `SeedGenerator.next()` returns: used as given.
-    """
-    if isinstance(seed, SeedGenerator):
-        key, counter = seed._take(num_blocks)
-    elif _is_int(seed):
-        key, counter = int(seed), 0
-    elif seed is None:
-        key, counter = global_seed_generator()._take(num_blocks)
-    elif _is_seed_tensor(seed):
-        values = np.asarray(seed.numpy() if type(seed) is Tensor else seed).reshape(-1)
-        key, counter = int(values[0]), int(values[1])
-    else:
-        raise ValueError(
-            "Argument `seed` must be either an integer or an instance of `SeedGenerator`. "
-            f"Received: seed={seed} (of type {type(seed)})"
-        )
-    return key & _UINT64_MASK, counter & _UINT64_MASK
-
-
-def _is_seed_tensor(seed):
-    if hasattr(seed, "_keras_like_value"):
-        seed = seed._keras_like_value()
-    if type(seed) is not Tensor and not isinstance(seed, np.ndarray):
-        return False
-    dtype = str(seed.dtype)
-    return tuple(seed.shape) == (2,) and dtype.startswith(("int", "uint"))
+random_state.set_global_generator_source(global_seed_generator)

@@ -14,7 +14,7 @@ import warnings
 
 import numpy as np
 
-from keras_like.backend.engine import Tensor
+from keras_like.backend import Tensor
 from keras_like.utils import tree
 
 

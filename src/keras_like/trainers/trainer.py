@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 
-from keras_like.backend.engine import Tensor
+from keras_like.backend import Tensor
 from keras_like.callbacks.callback_list import pythonify_logs as _pythonify_logs
 from keras_like.trainers import input_checks
 from keras_like.trainers.compile_utils import CompileLoss, CompileMetrics
