@@ -8,6 +8,7 @@ timeout becomes an `Outcome` with `crashed` / `hung` set.
 import dataclasses
 import json
 import os
+import resource
 import subprocess
 import sys
 
@@ -65,7 +66,12 @@ class Outcome:
         return f"{self.code} -> {self.kind} (returncode {self.returncode})"
 
 
-def run_cases(cases, timeout=60, env=None):
+# The child's address space is capped, so a case that would really allocate many GiB raises
+# MemoryError instead of pushing the machine (2 cores, 24 GiB, shared) into swap or the OOM killer.
+DEFAULT_MEMORY_CAP = 6 << 30
+
+
+def run_cases(cases, timeout=60, env=None, memory_cap=DEFAULT_MEMORY_CAP):
     """Evaluates each expression in `cases` in one child process; returns an Outcome per case.
 
     Cases after a crash or hang are re-run in a fresh child, so one bad case never hides the
@@ -74,17 +80,24 @@ def run_cases(cases, timeout=60, env=None):
     outcomes = []
     pending = list(cases)
     while pending:
-        batch = _run_batch(pending, timeout, env)
+        batch = _run_batch(pending, timeout, env, memory_cap)
         outcomes.extend(batch)
         pending = pending[len(batch):]
     return outcomes
 
 
-def _run_batch(cases, timeout, env):
+def _cap_memory(limit):
+    def apply():
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    return apply
+
+
+def _run_batch(cases, timeout, env, memory_cap):
     child_env = dict(os.environ if env is None else env)
     try:
         proc = subprocess.run([sys.executable, "-c", _PRELUDE], input=json.dumps(cases),
-                              capture_output=True, text=True, timeout=timeout, env=child_env)
+                              capture_output=True, text=True, timeout=timeout, env=child_env,
+                              preexec_fn=_cap_memory(memory_cap) if memory_cap else None)
         stdout, returncode, hung = proc.stdout, proc.returncode, False
     except subprocess.TimeoutExpired as expired:
         stdout = expired.stdout.decode() if isinstance(expired.stdout, bytes) else (

@@ -102,6 +102,14 @@ def test_most_negative_divided_by_minus_one_wraps_like_numpy(dtype, low):
     ("ops.arange(0, 2**62)", "OverflowError", r"arange.*int32"),
     ("ops.arange(0, 2**62, dtype='int64')", "ValueError", r"arange.*too large"),
     ("ops.linspace(0, 1, 2**62)", "ValueError", r"too large"),
+    # Found by the fuzz suite: 3 + 2 * (2**63 - 1) wrapped to 1, and the kernel then wrote the
+    # input past the end of the output ("double free or corruption").
+    ('ops.pad(np.ones((2, 3), "bool"), 2**63 - 1)', "ValueError", r"pad.*2\^63"),
+    ("ops.concatenate([ops.broadcast_to(np.ones(1, bool), (2**62,))] * 3)", "ValueError",
+     r"concatenate.*2\^63"),
+    ('ops.split(np.ones((3, 0), "int16"), 2**40, axis=-1)', "ValueError", r"split.*sections"),
+    ("ops.cumsum(np.ones(3), axis=2**63)", "OverflowError", r"cumulative.*64 bits"),
+    ("ops.broadcast_to(np.ones(1), (2**63, 3))", "OverflowError", r"broadcast_to.*64 bits"),
 ])
 def test_impossible_shapes_raise_clear_errors(case, error, pattern):
     import re

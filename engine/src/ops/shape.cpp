@@ -234,7 +234,8 @@ std::vector<TensorSpec> ConcatenateOp::infer(const Tensors& in) const {
     for (int i = 0; i < t.ndim(); ++i)
       KL_CHECK(i == axis_ || t.dim(i) == shape[i], "[concatenate] shapes ", shape_str(in[0].shape()),
                " and ", shape_str(t.shape()), " differ outside axis ", axis_);
-    shape[axis_] += t.dim(axis_);
+    KL_CHECK(!__builtin_add_overflow(shape[axis_], t.dim(axis_), &shape[axis_]),
+             "[concatenate] the result's axis ", axis_, " would exceed 2^63 - 1 elements");
     KL_CHECK(t.dtype() == in[0].dtype(), "[concatenate] internal: inputs must share a dtype");
   }
   return {{shape, in[0].dtype()}};
@@ -278,7 +279,10 @@ std::vector<TensorSpec> PadOp::infer(const Tensors& in) const {
   Shape shape = x.shape();
   for (int i = 0; i < x.ndim(); ++i) {
     KL_CHECK(before_[i] >= 0 && after_[i] >= 0, "[pad] negative padding for axis ", i);
-    shape[i] += before_[i] + after_[i];
+    bool overflow = __builtin_add_overflow(shape[i], before_[i], &shape[i]) ||
+                    __builtin_add_overflow(shape[i], after_[i], &shape[i]);
+    KL_CHECK(!overflow, "[pad] padding (", before_[i], ", ", after_[i], ") of axis ", i,
+             " makes the axis longer than 2^63 - 1 elements");
   }
   return {{shape, x.dtype()}};
 }

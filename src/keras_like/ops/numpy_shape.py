@@ -386,6 +386,9 @@ def delete(x, obj, axis=None):
     return E.take(x, _host_indices(keep, x), ax)
 
 
+_MAX_EMPTY_SECTIONS = 1 << 16
+
+
 def _split_points(n, indices_or_sections, equal, op):
     if np.ndim(indices_or_sections) == 0 and not isinstance(indices_or_sections, (list, tuple)):
         sections = int(indices_or_sections)
@@ -393,6 +396,13 @@ def _split_points(n, indices_or_sections, equal, op):
             raise ValueError(
                 f"`{op}`: the number of sections must be positive. Received: "
                 f"indices_or_sections={sections}"
+            )
+        if sections > max(n, _MAX_EMPTY_SECTIONS):
+            # Each section is a tensor object: an empty axis "divides" into any number of them,
+            # and building 2**40 would only hang.
+            raise ValueError(
+                f"`{op}`: {sections} sections of an axis of size {n} would make more tensors "
+                f"than {max(n, _MAX_EMPTY_SECTIONS)}. Received: indices_or_sections={sections}"
             )
         if equal and n % sections:
             raise ValueError(
