@@ -1,9 +1,9 @@
 """Fuzz of hostile shapes, sizes, axes, dtypes and values: no crash, no hang, only clear errors.
 
 A seeded generator draws the calls from pools of hostile values; they run in child processes
-(tests/child_process.py), so a crash or hang fails the test with the call named instead of killing the runner. A call may return a
-value or raise one of the exceptions a NumPy user expects; a signal, a hang, SystemError,
-RuntimeError or a nanobind signature dump is a failure.
+(tests/child_process.py), so a crash or hang fails the test with the call named instead of
+killing the runner. A call may return a value or raise one of the exceptions a NumPy user
+expects; a signal, a hang, SystemError, RuntimeError or a nanobind signature dump is a failure.
 """
 
 import random
