@@ -1,5 +1,6 @@
-// The Tensor class: metadata, NumPy export, DLPack. Operators are added in Python
-// (keras_like/backend/tensor_methods.py), where NumPy-style indexing also lives.
+// The Tensor class: metadata, NumPy export, DLPack, and the engine-wide settings (threads,
+// allocator cache, host-read counter). Operators are added in Python
+// (keras_like/ops/tensor_methods.py; NumPy-style indexing is in keras_like/ops/indexing.py).
 #include <nanobind/stl/tuple.h>
 
 #include "bindings.h"

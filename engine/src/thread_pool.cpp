@@ -5,6 +5,8 @@
 #include <condition_variable>
 #include <exception>
 #include <mutex>
+#include <stdexcept>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -14,7 +16,6 @@
 #define KL_X86 1
 #endif
 
-#include "blas_threads.h"
 #include "kl/error.h"
 
 namespace kl {
@@ -177,11 +178,17 @@ int num_threads() {
 }
 
 void set_num_threads(int n) {
-  KL_CHECK(n >= 1, "Invalid value for argument `num_threads`. Expected an integer >= 1. "
-           "Received: num_threads=", n);
+  KL_CHECK(n >= 1 && n <= kMaxThreads, "Invalid value for argument `num_threads`. Expected an "
+           "integer in [1, ", kMaxThreads, "]. Received: num_threads=", n);
+  int previous = num_threads();
+  try {
+    pool().resize(n);
+  } catch (const std::system_error& e) {
+    pool().resize(previous);  // the threads started so far are stopped again
+    throw std::runtime_error(error_message("[set_num_threads] could not start ", n,
+                                           " threads (", e.what(), "); keeping ", previous));
+  }
   g_num_threads = n;
-  pool().resize(n);
-  set_blas_threads(n);
 }
 
 void parallel_for(int64_t num_tasks, const std::function<void(int64_t)>& fn) {

@@ -7,7 +7,10 @@ namespace kl {
 // One persistent pool; the calling thread takes part. Work is split into tasks whose
 // boundaries depend only on the problem size, never on the thread count, so results are
 // bit-identical for any number of threads.
+constexpr int kMaxThreads = 1024;
 int num_threads();
+// Throws (and keeps the current size) for n outside [1, kMaxThreads] or when threads cannot
+// be started.
 void set_num_threads(int n);
 int default_num_threads();  // usable cores (affinity mask)
 

@@ -12,7 +12,7 @@ const Tensor& expect_contiguous(const Tensor& x) {
 }
 
 void register_kernels() {
-  set_blas_threads(1);
+  pin_blas_to_one_thread();
   register_elementwise_kernels();
   register_reduce_kernels();
   register_matmul_kernels();
