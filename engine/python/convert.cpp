@@ -19,6 +19,8 @@ DType from_dlpack_dtype(nb::dlpack::dtype dt) {
       if (dt.bits == 64) return DType::int64;
     }
     if (code == dtype_code::UInt && dt.bits == 8) return DType::uint8;
+    if (code == dtype_code::UInt && dt.bits == 16) return DType::uint16;
+    if (code == dtype_code::UInt && dt.bits == 32) return DType::uint32;
     if (code == dtype_code::Float) {
       if (dt.bits == 16) return DType::float16;
       if (dt.bits == 32) return DType::float32;
@@ -38,6 +40,8 @@ nb::dlpack::dtype to_dlpack_dtype(DType dt) {
     case DType::int32: return nb::dtype<int32_t>();
     case DType::int64: return nb::dtype<int64_t>();
     case DType::uint8: return nb::dtype<uint8_t>();
+    case DType::uint16: return nb::dtype<uint16_t>();
+    case DType::uint32: return nb::dtype<uint32_t>();
     case DType::float16: return {uint8_t(dtype_code::Float), 16, 1};
     case DType::bfloat16: return {uint8_t(dtype_code::Bfloat), 16, 1};
     case DType::float32: return nb::dtype<float>();

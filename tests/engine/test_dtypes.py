@@ -9,9 +9,9 @@ import keras_like
 from keras_like import ops
 from keras_like.backend.engine import _engine as E
 
-DTYPES = ["bool", "int8", "int16", "int32", "int64", "uint8",
+DTYPES = ["bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
           "float16", "bfloat16", "float32", "float64"]
-INT_DTYPES = ["int8", "int16", "int32", "int64", "uint8"]
+INT_DTYPES = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32"]
 FLOAT_DTYPES = ["float16", "bfloat16", "float32", "float64"]
 
 # The promotion lattice Keras 3 adapted from JAX (keras/src/backend/common/dtypes.py): each
@@ -68,7 +68,7 @@ def _sample(dtype, shape=(2, 3)):
         return base % 2 == 0
     if dtype == "bfloat16":
         return (base - 2).astype(np.float32)
-    return (base - (0 if dtype == "uint8" else 2)).astype(dtype)
+    return (base - (0 if dtype.startswith("uint") else 2)).astype(dtype)
 
 
 def test_lattice_helper_matches_documented_examples():

@@ -100,7 +100,8 @@ def test_mean_var_std_of_ints_give_float32(dtype):
 
 
 @pytest.mark.parametrize("dtype,expected", [
-    ("bool", "int32"), ("int8", "int32"), ("int16", "int32"), ("uint8", "int32"),
+    ("bool", "int32"), ("int8", "int32"), ("int16", "int32"), ("uint8", "uint32"),
+    ("uint16", "uint32"), ("uint32", "uint32"),
     ("int32", "int32"), ("int64", "int64"), ("float16", "float16"), ("bfloat16", "bfloat16"),
 ])
 def test_sum_prod_dtype(dtype, expected):

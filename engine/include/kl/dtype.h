@@ -8,9 +8,9 @@
 namespace kl {
 
 enum class DType : uint8_t {
-  bool_, int8, int16, int32, int64, uint8, float16, bfloat16, float32, float64
+  bool_, int8, int16, int32, int64, uint8, float16, bfloat16, float32, float64, uint16, uint32
 };
-constexpr int kNumDTypes = 10;
+constexpr int kNumDTypes = 12;
 
 size_t itemsize(DType dt);
 const char* dtype_name(DType dt);  // Keras names: "float32", "bool", ...
@@ -18,6 +18,9 @@ DType dtype_from_name(const std::string& name);
 bool is_floating(DType dt);
 bool is_integer(DType dt);  // excludes bool
 bool is_signed(DType dt);
+// The smallest and largest value of an integer dtype (bool: 0 and 1).
+int64_t int_min(DType dt);
+int64_t int_max(DType dt);
 
 // JAX/Keras promotion lattice (no int -> float32 silent widening beyond the lattice).
 DType promote_types(DType a, DType b);
@@ -34,7 +37,8 @@ struct TypeTag {
 enum DTypeSet : unsigned {
   kBool = 1u << int(DType::bool_),
   kInts = (1u << int(DType::int8)) | (1u << int(DType::int16)) | (1u << int(DType::int32)) |
-          (1u << int(DType::int64)) | (1u << int(DType::uint8)),
+          (1u << int(DType::int64)) | (1u << int(DType::uint8)) | (1u << int(DType::uint16)) |
+          (1u << int(DType::uint32)),
   kFloats = (1u << int(DType::float16)) | (1u << int(DType::bfloat16)) |
             (1u << int(DType::float32)) | (1u << int(DType::float64)),
   kNumbers = kInts | kFloats,
@@ -57,6 +61,8 @@ decltype(auto) visit_dtype(DType dt, const char* op, unsigned allowed, Fn&& fn) 
     case DType::bfloat16: return fn(TypeTag<bfloat16>{});
     case DType::float32: return fn(TypeTag<float>{});
     case DType::float64: return fn(TypeTag<double>{});
+    case DType::uint16: return fn(TypeTag<uint16_t>{});
+    case DType::uint32: return fn(TypeTag<uint32_t>{});
   }
   throw std::invalid_argument(error_message("[", op, "] unknown dtype"));
 }

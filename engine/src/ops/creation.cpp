@@ -32,11 +32,7 @@ Tensor full(const Shape& shape, double value, DType dtype, const Device& device)
 
 Tensor full_int(const Shape& shape, int64_t value, DType dtype, const Device& device) {
   if (is_integer(dtype) && dtype != DType::int64) {
-    int bits = int(itemsize(dtype)) * 8;
-    bool is_unsigned = dtype == DType::uint8;
-    int64_t lo = is_unsigned ? 0 : -(int64_t(1) << (bits - 1));
-    int64_t hi = is_unsigned ? (int64_t(1) << bits) - 1 : (int64_t(1) << (bits - 1)) - 1;
-    if (value < lo || value > hi)
+    if (value < int_min(dtype) || value > int_max(dtype))
       throw std::overflow_error(error_message("[full] Python integer ", value,
                                               " out of bounds for ", dtype_name(dtype)));
   }

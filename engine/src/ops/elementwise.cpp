@@ -202,11 +202,7 @@ void check_weak_int_fits(const Tensor& t, DType target, BinaryKind k) {
       t.device().kind != DeviceKind::cpu || t.ndim() != 0)
     return;
   int64_t v = *t.data<int64_t>();
-  int bits = int(itemsize(target)) * 8;
-  bool is_unsigned = target == DType::uint8;
-  int64_t lo = is_unsigned ? 0 : -(int64_t(1) << (bits - 1));
-  int64_t hi = is_unsigned ? (int64_t(1) << bits) - 1 : (int64_t(1) << (bits - 1)) - 1;
-  if (v < lo || v > hi)
+  if (v < int_min(target) || v > int_max(target))
     throw std::overflow_error(error_message("[", binary_name(k), "] Python integer ", v,
                                             " out of bounds for ", dtype_name(target)));
 }

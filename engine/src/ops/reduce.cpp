@@ -72,8 +72,9 @@ std::vector<TensorSpec> ReduceOp::infer(const Tensors& in) const {
            "] internal: reduced axes must be adjacent");
   DType dt = x.dtype();
   switch (k_) {
-    case ReduceKind::sum: case ReduceKind::prod:
-      if (dt == DType::bool_ || (is_integer(dt) && itemsize(dt) < 4)) dt = DType::int32;
+    case ReduceKind::sum: case ReduceKind::prod:  // Keras: narrow unsigned sums give uint32
+      if (dt == DType::bool_ || (is_integer(dt) && itemsize(dt) < 4))
+        dt = is_signed(dt) || dt == DType::bool_ ? DType::int32 : DType::uint32;
       break;
     case ReduceKind::any: case ReduceKind::all: dt = DType::bool_; break;
     case ReduceKind::max: case ReduceKind::min:

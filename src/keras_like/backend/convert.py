@@ -9,7 +9,8 @@ from keras_like.backend.keras_tensor import KerasTensor, SymbolicInput
 
 _PY_SCALARS = (float, int, bool)
 _NUMPY_NATIVE = {
-    "bool", "int8", "int16", "int32", "int64", "uint8", "float16", "float32", "float64",
+    "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "float16", "float32",
+    "float64",
 }
 
 
@@ -35,7 +36,7 @@ def _from_numpy(array):
                 f"Cannot convert an array of dtype {array.dtype} to a tensor: expected numbers "
                 "or booleans"
             )
-        if name in ("uint16", "uint32", "uint64"):
+        if name == "uint64":
             array = array.astype(standardize_dtype(name))  # widened to the next signed int
         else:
             array = array.astype(array.dtype.newbyteorder("="))  # byte-swapped input
@@ -116,7 +117,7 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
 
 _INT_BOUNDS = {"int8": (-(2**7), 2**7 - 1), "int16": (-(2**15), 2**15 - 1),
                "int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1),
-               "uint8": (0, 2**8 - 1)}
+               "uint8": (0, 2**8 - 1), "uint16": (0, 2**16 - 1), "uint32": (0, 2**32 - 1)}
 
 
 def _check_int_range(low, high, dtype):

@@ -6,11 +6,11 @@ from keras_like.backend import config
 from keras_like.backend.engine import _engine
 
 ALLOWED_DTYPES = (
-    "bool", "int8", "int16", "int32", "int64", "uint8",
+    "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
     "float16", "bfloat16", "float32", "float64",
 )
 # NumPy dtypes the engine has no native type for, mapped to the nearest that holds them.
-_NUMPY_FALLBACK = {"uint16": "int32", "uint32": "int64", "uint64": "int64"}
+_NUMPY_FALLBACK = {"uint64": "int64"}
 _ALIASES = {
     "float": "float32", "double": "float64", "int": "int32", "bool_": "bool", "half": "float16",
 }
@@ -45,7 +45,8 @@ def is_float_dtype(dtype):
 
 
 def is_int_dtype(dtype):
-    return standardize_dtype(dtype) in ("int8", "int16", "int32", "int64", "uint8")
+    return standardize_dtype(dtype) in ("int8", "int16", "int32", "int64", "uint8", "uint16",
+                                        "uint32")
 
 
 def _promote(a, b):

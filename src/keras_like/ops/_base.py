@@ -77,8 +77,8 @@ def axes(axis):
 
 _MAX_RANK = 64  # NumPy's limit, shared with the engine
 _INT64_MAX = 2**63 - 1
-_ITEMSIZE = {"bool": 1, "int8": 1, "uint8": 1, "int16": 2, "float16": 2, "bfloat16": 2,
-             "int32": 4, "float32": 4, "int64": 8, "float64": 8}
+_ITEMSIZE = {"bool": 1, "int8": 1, "uint8": 1, "int16": 2, "uint16": 2, "float16": 2,
+             "bfloat16": 2, "int32": 4, "uint32": 4, "float32": 4, "int64": 8, "float64": 8}
 
 
 def shape_list(shape, op="shape", dtype=None):
@@ -115,4 +115,4 @@ def check_python_int(value, dtype, op):
 
 _INT_RANGES = {"int8": (-(2**7), 2**7 - 1), "int16": (-(2**15), 2**15 - 1),
                "int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1),
-               "uint8": (0, 2**8 - 1)}
+               "uint8": (0, 2**8 - 1), "uint16": (0, 2**16 - 1), "uint32": (0, 2**32 - 1)}

@@ -16,7 +16,7 @@ __all__ = [
     "while_loop",
 ]
 
-_INT_DTYPES = ("int8", "int16", "int32", "int64", "uint8")
+_INT_DTYPES = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32")
 
 # ---------------------------------------------------------------------------------------------
 # Shared helpers

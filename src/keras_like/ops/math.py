@@ -13,9 +13,10 @@ __all__ = [
     "fft", "fft2", "ifft2", "rfft", "irfft", "stft", "istft", "view_as_complex", "view_as_real",
 ]
 
-_LOWEST = {"int8": -(2**7), "int16": -(2**15), "int32": -(2**31), "int64": -(2**63), "uint8": 0}
+_LOWEST = {"int8": -(2**7), "int16": -(2**15), "int32": -(2**31), "int64": -(2**63), "uint8": 0,
+           "uint16": 0, "uint32": 0}
 _HIGHEST = {"int8": 2**7 - 1, "int16": 2**15 - 1, "int32": 2**31 - 1, "int64": 2**63 - 1,
-            "uint8": 255}
+            "uint8": 255, "uint16": 2**16 - 1, "uint32": 2**32 - 1}
 _FLOATS = ("float16", "bfloat16", "float32", "float64")
 
 

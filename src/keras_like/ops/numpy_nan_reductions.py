@@ -22,9 +22,6 @@ __all__ = [
     "percentile", "ptp",
 ]
 
-_SUM_PROMOTED = ("bool", "int8", "int16", "uint8")  # Keras sums these in int32 (uint8: uint32)
-
-
 def _axes(x, axis, op):
     """The reduced axes as a sorted list of non-negative ints (None: all axes)."""
     if axis is None:
@@ -50,22 +47,18 @@ def nansum(x, axis=None, keepdims=False):
     >>> nansum([1.0, float("nan"), 2.0]).numpy()
     array(3., dtype=float32)
     """
-    x = tensor(x)
-    if x.dtype in _SUM_PROMOTED:
-        x = E.cast(x, "int32")
+    x = tensor(x)  # the engine sums bool/int8/int16 in int32 and uint8/uint16 in uint32 (Keras)
     return E.reduce("sum", _filled(x, 0.0), _axes(x, axis, "nansum"), keepdims)
 
 
 def nanprod(x, axis=None, keepdims=False):
-    """Product over `axis`, treating NaN as one (bool and small ints multiply in int32).
+    """Product over `axis`, treating NaN as one (small ints multiply in (u)int32, as `prod`).
 
     Example:
     >>> nanprod([2.0, float("nan"), 3.0]).numpy()
     array(6., dtype=float32)
     """
     x = tensor(x)
-    if x.dtype in _SUM_PROMOTED:
-        x = E.cast(x, "int32")
     return E.reduce("prod", _filled(x, 1.0), _axes(x, axis, "nanprod"), keepdims)
 
 

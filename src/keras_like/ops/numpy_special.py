@@ -137,7 +137,8 @@ def fmod(x1, x2):
     return E.where(zero, 0, r)
 
 
-_EUCLID_STEPS = {"uint8": 14, "int8": 14, "int16": 26, "int32": 48, "int64": 94}
+_EUCLID_STEPS = {"uint8": 14, "int8": 14, "int16": 26, "uint16": 26, "int32": 48, "uint32": 48,
+                 "int64": 94}
 
 
 def _int_pair(x1, x2, op):

@@ -57,7 +57,8 @@ def _bool(self):
 
 
 def _index(self):
-    if self.dtype not in ("int8", "int16", "int32", "int64", "uint8") or self.size != 1:
+    if self.dtype not in ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32") or \
+            self.size != 1:
         raise TypeError("only integer scalar tensors can be converted to an index")
     return int(_item(self))
 
