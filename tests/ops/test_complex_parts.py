@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
+from helpers import check_op
 
 from keras_like import ops
-from tests.helpers import check_op
 
 
 def test_real_imag_conj_isreal_of_real_tensors():

@@ -4,9 +4,9 @@ import itertools
 
 import numpy as np
 import pytest
+from helpers import check_op
 
 from keras_like import ops
-from tests.helpers import check_op
 
 
 def _softmax(x):

@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
+from helpers import check_op
 
 from keras_like import ops
-from tests.helpers import check_op
 
 _RNG = np.random.default_rng(11)
 

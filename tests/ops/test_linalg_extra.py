@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
+from helpers import check_op
 
 from keras_like import ops
-from tests.helpers import check_op
 
 
 @pytest.mark.parametrize("shape", [(3, 3), (5, 3), (2, 4, 6), (0, 3)])

@@ -1,17 +1,22 @@
-"""erfc, logdet and segment_prod against NumPy/SciPy."""
+"""erfc, logdet and segment_prod against NumPy and Python's math module."""
+
+import math
 
 import numpy as np
 import pytest
-import scipy.special
+from helpers import check_op
 
 from keras_like import ops
-from tests.helpers import check_op
+
+
+def _erfc(x):
+    return np.vectorize(math.erfc, otypes=[np.float64])(x).astype(np.asarray(x).dtype)
 
 
 def test_erfc():
-    check_op(ops.erfc, scipy.special.erfc, [(3, 4)], dtype="float64")
+    check_op(ops.erfc, _erfc, [(3, 4)], dtype="float64")
     x = np.array([-3.0, 0.0, 0.5, 2.0, 4.0], "float32")
-    np.testing.assert_allclose(ops.erfc(x).numpy(), scipy.special.erfc(x), rtol=1e-5)
+    np.testing.assert_allclose(ops.erfc(x).numpy(), _erfc(x), rtol=1e-5)
     assert ops.erfc(np.array([1], "int32")).dtype == "float32"
     assert ops.erfc(np.array([1.0], "float16")).dtype == "float16"
 

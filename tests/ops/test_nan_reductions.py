@@ -4,9 +4,9 @@ import warnings
 
 import numpy as np
 import pytest
+from helpers import check_op
 
 from keras_like import ops
-from tests.helpers import check_op
 
 _NAN = float("nan")
 

@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
+from helpers import check_op
 
 from keras_like import ops
-from tests.helpers import check_op
 
 _AT = {None: None, "add": np.add, "max": np.maximum, "min": np.minimum, "mul": np.multiply}
 
