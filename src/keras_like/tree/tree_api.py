@@ -230,17 +230,19 @@ def flatten_with_path(structure):
     [((0, 'foo'), 42)]
     """
     out = []
-
-    def walk(x, path):
-        node = _node(x)
-        if node is None:
-            out.append((path, x))
-            return
-        for key, child in zip(node[0], node[1]):
-            walk(child, (*path, key))
-
-    walk(structure, ())
+    _walk_with_path(structure, (), out)
     return out
+
+
+# Module level (a self-calling closure is a reference cycle that keeps the leaves alive until
+# the cyclic garbage collector runs).
+def _walk_with_path(x, path, out):
+    node = _node(x)
+    if node is None:
+        out.append((path, x))
+        return
+    for key, child in zip(node[0], node[1]):
+        _walk_with_path(child, (*path, key), out)
 
 
 def pack_sequence_as(structure, flat_sequence):

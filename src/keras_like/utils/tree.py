@@ -16,19 +16,21 @@ def flatten(structure):
 
 def pack_sequence_as(structure, flat):
     """Inverse of `flatten`: rebuilds `structure` with the leaves from `flat`."""
-    it = iter(flat)
+    return _build(structure, iter(flat))
 
-    def build(s):
-        if isinstance(s, dict):
-            built = {k: build(s[k]) for k in sorted(s)}
-            return type(s)((k, built[k]) for k in s)
-        if isinstance(s, tuple) and hasattr(s, "_fields"):
-            return type(s)(*[build(v) for v in s])
-        if isinstance(s, (list, tuple)):
-            return type(s)(build(v) for v in s)
-        return next(it)
 
-    return build(structure)
+# A module-level function, not a closure: a nested function that calls itself is a reference
+# cycle, which kept every call's leaves (a training step's gradients) alive until the cyclic
+# garbage collector's next full pass, so memory grew step after step.
+def _build(s, it):
+    if isinstance(s, dict):
+        built = {k: _build(s[k], it) for k in sorted(s)}
+        return type(s)((k, built[k]) for k in s)
+    if isinstance(s, tuple) and hasattr(s, "_fields"):
+        return type(s)(*[_build(v, it) for v in s])
+    if isinstance(s, (list, tuple)):
+        return type(s)(_build(v, it) for v in s)
+    return next(it)
 
 
 def map_structure(fn, *structures):
