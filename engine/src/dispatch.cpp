@@ -43,9 +43,11 @@ Tensors staged_inputs(const Op& op, const Tensors& inputs) {
 void run_kernel(const Op& op, const Device& dev, const Tensors& inputs, Tensors& outputs) {
   Kernel kernel = find_kernel(op.kind(), dev.kind);
   KL_CHECK(kernel, "[", op.name(), "] no kernel for device ", device_kind_name(dev.kind));
+  Tensors scratch;
+  for (auto& spec : op.scratch(inputs)) scratch.push_back(empty(spec.shape, spec.dtype, dev, op.name()));
   ++t_dispatch_counts[int(op.kind())];
   DenormalGuard ftz;
-  kernel(op, inputs, outputs);
+  kernel(op, inputs, outputs, scratch);
 }
 
 void record(const OpPtr& op, const Tensors& inputs, Tensors& outputs) {

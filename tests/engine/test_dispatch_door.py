@@ -73,3 +73,21 @@ def test_scattered_axis_reduction_gradient():
     g = tape.gradient(y, x).numpy()
     m = a.max(axis=(0, 2), keepdims=True)
     np.testing.assert_allclose(g, np.where(a == m, 2 * m, 0.0))
+
+
+def test_long_rows_reduce_through_dispatcher_scratch():
+    # Rows longer than the fixed chunk keep per-chunk partials in scratch the dispatcher hands
+    # the kernel; results must match NumPy and not depend on the thread count.
+    a = np.random.default_rng(9).standard_normal((3, 50_000)).astype("float32")
+    original = keras.config.get_num_threads()
+    try:
+        results = []
+        for threads in (1, 2, 3):
+            keras.config.set_num_threads(threads)
+            results.append(ops.sum(a, axis=1).numpy().tobytes())
+            np.testing.assert_allclose(ops.max(a, axis=1).numpy(), a.max(axis=1))
+        assert len(set(results)) == 1
+    finally:
+        keras.config.set_num_threads(original)
+    np.testing.assert_allclose(ops.sum(a, axis=1).numpy(), a.astype(np.float64).sum(axis=1),
+                               rtol=1e-5)

@@ -49,10 +49,13 @@ class Op {
   // Whether the kernel needs input `index` contiguous. The dispatcher then hands the kernel a
   // contiguous copy, made through dispatch, so kernels never allocate or call ops themselves.
   virtual bool needs_contiguous(size_t index, const Tensor& input) const { return false; }
+  // Temporary buffers the kernel needs, sized from the inputs alone; the dispatcher allocates
+  // them (so a recorded plan can place them in its arena) and frees them after the kernel.
+  virtual std::vector<TensorSpec> scratch(const Tensors& inputs) const { return {}; }
 };
 
 using OpPtr = std::shared_ptr<const Op>;
-using Kernel = void (*)(const Op& op, const Tensors& inputs, Tensors& outputs);
+using Kernel = void (*)(const Op& op, const Tensors& inputs, Tensors& outputs, Tensors& scratch);
 
 void register_kernel(OpKind kind, DeviceKind device, Kernel kernel);
 Kernel find_kernel(OpKind kind, DeviceKind device);  // nullptr when missing

@@ -89,6 +89,8 @@ class CopyOp : public Op {
 };
 
 enum class ReduceKind : uint8_t { sum, prod, max, min, any, all };
+// Fixed partial-reduction length: part of the numerical result, never of the thread count.
+constexpr int64_t kReduceChunk = 16384;
 
 class ReduceOp : public Op {
  public:
@@ -98,6 +100,8 @@ class ReduceOp : public Op {
   const char* name() const override;
   std::vector<TensorSpec> infer(const Tensors& in) const override;
   bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
+  // Per-row partial results of rows longer than kReduceChunk (8 bytes each, any accumulator).
+  std::vector<TensorSpec> scratch(const Tensors& in) const override;
   Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
   bool differentiable() const override { return k_ != ReduceKind::any && k_ != ReduceKind::all; }
   bool needs_outputs() const override { return k_ == ReduceKind::max || k_ == ReduceKind::min; }
@@ -239,6 +243,10 @@ class TakeOp : public Op {
   const char* name() const override { return "take"; }
   std::vector<TensorSpec> infer(const Tensors& in) const override;
   bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
+  // The decoded (wrapped, bounds-checked) int64 indices.
+  std::vector<TensorSpec> scratch(const Tensors& in) const override {
+    return {{{in[1].size()}, DType::int64}};
+  }
   Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
   int axis() const { return axis_; }
 
@@ -256,6 +264,10 @@ class ScatterOp : public Op {
   const char* name() const override { return "scatter"; }
   std::vector<TensorSpec> infer(const Tensors& in) const override;
   bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
+  // The decoded (wrapped, bounds-checked) int64 indices.
+  std::vector<TensorSpec> scratch(const Tensors& in) const override {
+    return {{{in[1].size()}, DType::int64}};
+  }
   Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
   int axis() const { return axis_; }
   ScatterMode mode() const { return mode_; }
@@ -272,6 +284,10 @@ class TakeAlongAxisOp : public Op {
   const char* name() const override { return "take_along_axis"; }
   std::vector<TensorSpec> infer(const Tensors& in) const override;
   bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
+  // The decoded (wrapped, bounds-checked) int64 indices.
+  std::vector<TensorSpec> scratch(const Tensors& in) const override {
+    return {{{in[1].size()}, DType::int64}};
+  }
   Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
   int axis() const { return axis_; }
 
@@ -287,6 +303,10 @@ class ScatterAlongAxisOp : public Op {
   const char* name() const override { return "scatter_along_axis"; }
   std::vector<TensorSpec> infer(const Tensors& in) const override;
   bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
+  // The decoded (wrapped, bounds-checked) int64 indices.
+  std::vector<TensorSpec> scratch(const Tensors& in) const override {
+    return {{{in[1].size()}, DType::int64}};
+  }
   Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
   int axis() const { return axis_; }
   ScatterMode mode() const { return mode_; }
@@ -325,6 +345,10 @@ class SortOp : public Op {
   const char* name() const override { return "sort"; }
   std::vector<TensorSpec> infer(const Tensors& in) const override;
   bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
+  // One int32 order buffer per line being sorted.
+  std::vector<TensorSpec> scratch(const Tensors& in) const override {
+    return {{{in[0].size()}, DType::int32}};
+  }
   Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
   bool needs_outputs() const override { return true; }
   int axis() const { return axis_; }

@@ -58,7 +58,7 @@ void split_contiguous(int64_t n, F f) {
   parallel_range(n, kGrain * 2, [&](int64_t b, int64_t e) { f(b, e); });
 }
 
-void unary_kernel(const Op& op, const Tensors& in, Tensors& out) {
+void unary_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
   UnaryKind k = static_cast<const UnaryOp&>(op).unary_kind();
   const Tensor &x = in[0], &y = out[0];
   using U = UnaryKind;
@@ -177,7 +177,7 @@ bool try_row_broadcast(typename VectorLoopsFor<T>::Binary fn, const Tensor& a, c
   return true;
 }
 
-void binary_kernel(const Op& op, const Tensors& in, Tensors& out) {
+void binary_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
   BinaryKind k = static_cast<const BinaryOp&>(op).binary_kind();
   const Tensor &a = in[0], &b = in[1], &o = out[0];
   visit_dtype(a.dtype(), op.name(), kAll, [&](auto tag) {
@@ -217,7 +217,7 @@ void binary_kernel(const Op& op, const Tensors& in, Tensors& out) {
   });
 }
 
-void where_kernel(const Op& op, const Tensors& in, Tensors& out) {
+void where_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
   const Tensor &c = in[0], &x = in[1], &y = in[2], &o = out[0];
   visit_dtype(x.dtype(), "where", kAll, [&](auto tag) {
     using T = typename decltype(tag)::type;
@@ -267,7 +267,7 @@ To convert(From v) {
   }
 }
 
-void cast_kernel(const Op& op, const Tensors& in, Tensors& out) {
+void cast_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
   visit_dtype(in[0].dtype(), "cast", kAll, [&](auto from_tag) {
     using From = typename decltype(from_tag)::type;
     visit_dtype(out[0].dtype(), "cast", kAll, [&](auto to_tag) {
@@ -277,7 +277,7 @@ void cast_kernel(const Op& op, const Tensors& in, Tensors& out) {
   });
 }
 
-void copy_kernel(const Op& op, const Tensors& in, Tensors& out) {
+void copy_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
   const Tensor &x = in[0], &y = out[0];
   if (x.is_contiguous() && y.is_contiguous() && x.shape() == y.shape()) {
     const char* src = static_cast<const char*>(x.raw_data());
@@ -301,7 +301,7 @@ void copy_kernel(const Op& op, const Tensors& in, Tensors& out) {
   }
 }
 
-void full_kernel(const Op& op, const Tensors& in, Tensors& out) {
+void full_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
   const auto& fop = static_cast<const FullOp&>(op);
   double value = fop.value();
   visit_dtype(out[0].dtype(), "full", kAll, [&](auto tag) {
@@ -314,7 +314,7 @@ void full_kernel(const Op& op, const Tensors& in, Tensors& out) {
   });
 }
 
-void arange_kernel(const Op& op, const Tensors& in, Tensors& out) {
+void arange_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
   const auto& a = static_cast<const ArangeOp&>(op);
   visit_dtype(out[0].dtype(), "arange", kNumbers, [&](auto tag) {
     using T = typename decltype(tag)::type;

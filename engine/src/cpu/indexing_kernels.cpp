@@ -9,10 +9,12 @@
 namespace kl::cpu {
 namespace {
 
-// Reads indices as int64 with negative wrap-around and a bounds check naming the op.
-std::vector<int64_t> read_indices(const Tensor& idx_in, int64_t dim, const char* op) {
-  Tensor idx = expect_contiguous(idx_in);
-  std::vector<int64_t> out(idx.size());
+// Decodes indices into the dispatcher's int64 scratch, with negative wrap-around and a bounds
+// check naming the op; returns the decoded indices.
+const int64_t* read_indices(const Tensor& idx_in, const Tensor& decoded, int64_t dim,
+                            const char* op) {
+  const Tensor& idx = expect_contiguous(idx_in);
+  int64_t* out = decoded.data<int64_t>();
   visit_dtype(idx.dtype(), op, kInts, [&](auto tag) {
     using I = typename decltype(tag)::type;
     const I* p = idx.data<I>();
@@ -46,12 +48,12 @@ T combine(ScatterMode mode, T old, T v) {
 }
 
 // x viewed as [A, D, B]; out as [A, J, B] with out[a, j, b] = x[a, idx[j], b].
-void take_kernel(const Op& op, const Tensors& in, Tensors& out) {
+void take_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
   int axis = static_cast<const TakeOp&>(op).axis();
   Tensor x = expect_contiguous(in[0]);
   int64_t D = x.dim(axis), A = prod(x.shape(), 0, axis), B = prod(x.shape(), axis + 1, x.ndim());
-  auto idx = read_indices(in[1], D, "take");
-  int64_t J = int64_t(idx.size());
+  const int64_t* idx = read_indices(in[1], scratch[0], D, "take");
+  int64_t J = in[1].size();
   size_t item = itemsize(x.dtype());
   const char* px = static_cast<const char*>(x.raw_data());
   char* po = static_cast<char*>(out[0].raw_data());
@@ -66,17 +68,18 @@ void take_kernel(const Op& op, const Tensors& in, Tensors& out) {
 
 // out = base; out[a, idx[j], b] (op)= upd[a, j, b]. Sequential over j keeps duplicate indices
 // deterministic.
-void scatter_kernel(const Op& op, const Tensors& in, Tensors& out) {
+void scatter_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
   const auto& sop = static_cast<const ScatterOp&>(op);
   int axis = sop.axis();
   const Tensor& o = out[0];
   Kernel copy = find_kernel(OpKind::copy, DeviceKind::cpu);
   Tensors outs{o};
-  copy(CopyOp(), {in[0]}, outs);
+  Tensors no_scratch;
+  copy(CopyOp(), {in[0]}, outs, no_scratch);
   Tensor upd = expect_contiguous(in[2]);
   int64_t D = o.dim(axis), A = prod(o.shape(), 0, axis), B = prod(o.shape(), axis + 1, o.ndim());
-  auto idx = read_indices(in[1], D, "scatter");
-  int64_t J = int64_t(idx.size());
+  const int64_t* idx = read_indices(in[1], scratch[0], D, "scatter");
+  int64_t J = in[1].size();
   visit_dtype(o.dtype(), "scatter", kAll, [&](auto tag) {
     using T = typename decltype(tag)::type;
     const T* pu = upd.data<T>();
@@ -93,13 +96,13 @@ void scatter_kernel(const Op& op, const Tensors& in, Tensors& out) {
   });
 }
 
-void take_along_axis_kernel(const Op& op, const Tensors& in, Tensors& out) {
+void take_along_axis_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
   int axis = static_cast<const TakeAlongAxisOp&>(op).axis();
   Tensor x = expect_contiguous(in[0]);
   const Tensor& o = out[0];
   int64_t D = x.dim(axis), J = o.dim(axis), A = prod(o.shape(), 0, axis),
           B = prod(o.shape(), axis + 1, o.ndim());
-  auto idx = read_indices(in[1], D, "take_along_axis");
+  const int64_t* idx = read_indices(in[1], scratch[0], D, "take_along_axis");
   visit_dtype(x.dtype(), "take_along_axis", kAll, [&](auto tag) {
     using T = typename decltype(tag)::type;
     const T* px = x.data<T>();
@@ -113,17 +116,18 @@ void take_along_axis_kernel(const Op& op, const Tensors& in, Tensors& out) {
   });
 }
 
-void scatter_along_axis_kernel(const Op& op, const Tensors& in, Tensors& out) {
+void scatter_along_axis_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
   const auto& sop = static_cast<const ScatterAlongAxisOp&>(op);
   int axis = sop.axis();
   const Tensor& o = out[0];
   Kernel copy = find_kernel(OpKind::copy, DeviceKind::cpu);
   Tensors outs{o};
-  copy(CopyOp(), {in[0]}, outs);
+  Tensors no_scratch;
+  copy(CopyOp(), {in[0]}, outs, no_scratch);
   Tensor upd = expect_contiguous(in[2]);
   int64_t D = o.dim(axis), J = upd.dim(axis), A = prod(upd.shape(), 0, axis),
           B = prod(upd.shape(), axis + 1, upd.ndim());
-  auto idx = read_indices(in[1], D, "scatter_along_axis");
+  const int64_t* idx = read_indices(in[1], scratch[0], D, "scatter_along_axis");
   visit_dtype(o.dtype(), "scatter_along_axis", kAll, [&](auto tag) {
     using T = typename decltype(tag)::type;
     const T* pu = upd.data<T>();
@@ -139,7 +143,7 @@ void scatter_along_axis_kernel(const Op& op, const Tensors& in, Tensors& out) {
   });
 }
 
-void sort_kernel(const Op& op, const Tensors& in, Tensors& out) {
+void sort_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
   const auto& sop = static_cast<const SortOp&>(op);
   Tensor x = expect_contiguous(in[0]);
   int axis = sop.axis();
@@ -152,15 +156,16 @@ void sort_kernel(const Op& op, const Tensors& in, Tensors& out) {
     T* pv = out[0].data<T>();
     int32_t* pi = out[1].data<int32_t>();
     int64_t lines_per_task = std::max<int64_t>(1, kGrain / std::max<int64_t>(L, 1));
+    int32_t* orders = scratch[0].data<int32_t>();
     parallel_range(A * B, lines_per_task, [&](int64_t l0, int64_t l1) {
-      std::vector<int32_t> order(L);
       for (int64_t l = l0; l < l1; ++l) {
+        int32_t* order = orders + l * L;
         int64_t base = (l / B) * L * B + l % B;
         auto at = [&](int32_t i) { return C(px[base + i * B]); };
-        std::iota(order.begin(), order.end(), 0);
+        std::iota(order, order + L, 0);
         // NaN is the largest value, as in NumPy's sort and argmax: last when ascending, first
         // when descending (top_k), ties kept in index order.
-        std::stable_sort(order.begin(), order.end(), [&](int32_t i, int32_t j) {
+        std::stable_sort(order, order + L, [&](int32_t i, int32_t j) {
           C a = at(i), b = at(j);
           if (desc) {
             if (a != a) return b == b;

@@ -159,7 +159,7 @@ lint query_size(T value) {
   return std::max<lint>(1, lint(value));
 }
 
-void cholesky_kernel(const Op& op, const Tensors& in, Tensors& out) {
+void cholesky_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
   const Tensor& a = in[0];
   int64_t n = rows_of(a), count = num_matrices(a);
   if (n == 0) return;
@@ -182,7 +182,7 @@ void cholesky_kernel(const Op& op, const Tensors& in, Tensors& out) {
              ": the leading minor of order ", info[b], " is not positive");
 }
 
-void triangular_solve_kernel(const Op& op, const Tensors& in, Tensors& out) {
+void triangular_solve_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
   const auto& ts = static_cast<const TriangularSolveOp&>(op);
   const Tensor &a = in[0], &rhs = in[1];
   int64_t n = rows_of(a), k = cols_of(rhs), count = num_matrices(a);
@@ -204,7 +204,7 @@ void triangular_solve_kernel(const Op& op, const Tensors& in, Tensors& out) {
   });
 }
 
-void lu_kernel(const Op& op, const Tensors& in, Tensors& out) {
+void lu_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
   const Tensor& a = in[0];
   int64_t m = rows_of(a), n = cols_of(a), k = std::min(m, n), count = num_matrices(a);
   std::vector<lint> info(count, 0);
@@ -229,7 +229,7 @@ void lu_kernel(const Op& op, const Tensors& in, Tensors& out) {
   check_arguments(info, "lu_factor");
 }
 
-void qr_kernel(const Op& op, const Tensors& in, Tensors& out) {
+void qr_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
   const Tensor& a = in[0];
   bool complete = static_cast<const QrOp&>(op).mode() == QrMode::complete;
   int64_t m = rows_of(a), n = cols_of(a), k = std::min(m, n), count = num_matrices(a);
@@ -268,7 +268,7 @@ void qr_kernel(const Op& op, const Tensors& in, Tensors& out) {
   check_arguments(info, "qr");
 }
 
-void svd_kernel(const Op& op, const Tensors& in, Tensors& out) {
+void svd_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
   const auto& sv = static_cast<const SvdOp&>(op);
   const Tensor& a = in[0];
   int64_t m = rows_of(a), n = cols_of(a), k = std::min(m, n), count = num_matrices(a);
@@ -312,7 +312,7 @@ void svd_kernel(const Op& op, const Tensors& in, Tensors& out) {
   check_converged(info, "svd", count);
 }
 
-void eigh_kernel(const Op& op, const Tensors& in, Tensors& out) {
+void eigh_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
   const Tensor& a = in[0];
   int64_t n = rows_of(a), count = num_matrices(a);
   if (n == 0) return;

@@ -75,7 +75,7 @@ int64_t gemm_row_block(int64_t M, int64_t N, int64_t K, int64_t num_batch) {
   return ((M + blocks - 1) / blocks + 15) / 16 * 16;
 }
 
-void matmul_kernel(const Op& op, const Tensors& in, Tensors& out) {
+void matmul_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
   Tensor a = in[0], b = in[1];
   const Tensor& c = out[0];
   int nd = c.ndim();

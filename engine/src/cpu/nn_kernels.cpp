@@ -27,7 +27,7 @@ void softmax_generic(const T* x, T* y, int64_t n, int64_t stride, bool log) {
   }
 }
 
-void softmax_kernel(const Op& op, const Tensors& in, Tensors& out) {
+void softmax_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
   const auto& sop = static_cast<const SoftmaxOp&>(op);
   bool log = op.kind() == OpKind::log_softmax;
   Tensor x = expect_contiguous(in[0]);

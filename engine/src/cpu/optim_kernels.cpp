@@ -38,7 +38,7 @@ void run_update(const OptimizerUpdateOp& op, const Tensors& in, Tensors& out) {
   });
 }
 
-void optimizer_update_kernel(const Op& op, const Tensors& in, Tensors& out) {
+void optimizer_update_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
   const auto& uop = static_cast<const OptimizerUpdateOp&>(op);
   visit_dtype(out[0].dtype(), op.name(), kFloats, [&](auto tag) {
     using T = typename decltype(tag)::type;

@@ -14,7 +14,7 @@ std::array<uint32_t, 4> block(uint64_t seed, uint64_t counter) {
                     {uint32_t(seed), uint32_t(seed >> 32)});
 }
 
-void random_kernel(const Op& op, const Tensors& in, Tensors& out) {
+void random_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
   const auto& rop = static_cast<const RandomOp&>(op);
   const Tensor& o = out[0];
   int64_t n = o.size();

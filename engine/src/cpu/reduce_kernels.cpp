@@ -11,7 +11,7 @@
 namespace kl::cpu {
 namespace {
 
-constexpr int64_t kChunk = 16384;  // fixed partial-sum length: part of the numerical result
+constexpr int64_t kChunk = kReduceChunk;
 
 template <class Acc>
 struct Reducer {
@@ -63,24 +63,25 @@ Acc reduce_run(const In* x, int64_t n, const Reducer<Acc>& r) {
   return acc;
 }
 
-// Reduces a long contiguous row: fixed chunks in parallel, combined in order.
+// Reduces a long contiguous row: fixed chunks in parallel, combined in order. `partial` is the
+// row's slice of the dispatcher's scratch (room for one Acc per chunk).
 template <class In, class Acc>
-Acc reduce_long_row(const In* x, int64_t n, const Reducer<Acc>& r) {
+Acc reduce_long_row(const In* x, int64_t n, const Reducer<Acc>& r, Acc* partial) {
   if (n <= kChunk) return reduce_run(x, n, r);
   int64_t chunks = (n + kChunk - 1) / kChunk;
-  std::vector<Acc> partial(chunks);
   parallel_for(chunks, [&](int64_t c) {
     int64_t b = c * kChunk;
     partial[c] = reduce_run(x + b, std::min(kChunk, n - b), r);
   });
   Acc acc = r.identity();
-  for (auto p : partial) acc = r(acc, p);
+  for (int64_t c = 0; c < chunks; ++c) acc = r(acc, partial[c]);
   return acc;
 }
 
 // x viewed as [A, R, B] (contiguous), reduced over R into out[A, B].
 template <class In, class Out>
-void reduce_arb(const In* x, Out* out, int64_t A, int64_t R, int64_t B, ReduceKind kind) {
+void reduce_arb(const In* x, Out* out, int64_t A, int64_t R, int64_t B, ReduceKind kind,
+                void* scratch) {
   using Acc = std::conditional_t<std::is_same_v<Out, bool>, bool, compute_t<Out>>;
   Reducer<Acc> r{kind};
   if (A * B == 0) return;
@@ -89,13 +90,17 @@ void reduce_arb(const In* x, Out* out, int64_t A, int64_t R, int64_t B, ReduceKi
     return;
   }
   if (B == 1) {
+    static_assert(sizeof(Acc) <= 8, "ReduceOp::scratch reserves 8 bytes per partial");
+    int64_t chunks = (R + kChunk - 1) / kChunk;
+    auto partial = [&](int64_t a) { return static_cast<Acc*>(scratch) + a * chunks; };
     if (A == 1) {
-      out[0] = Out(reduce_long_row<In, Acc>(x, R, r));
+      out[0] = Out(reduce_long_row<In, Acc>(x, R, r, partial(0)));
       return;
     }
     int64_t rows_per_task = std::max<int64_t>(1, kGrain / std::max<int64_t>(R, 1));
     parallel_range(A, rows_per_task, [&](int64_t a0, int64_t a1) {
-      for (int64_t a = a0; a < a1; ++a) out[a] = Out(reduce_long_row<In, Acc>(x + a * R, R, r));
+      for (int64_t a = a0; a < a1; ++a)
+        out[a] = Out(reduce_long_row<In, Acc>(x + a * R, R, r, partial(a)));
     });
     return;
   }
@@ -115,7 +120,7 @@ void reduce_arb(const In* x, Out* out, int64_t A, int64_t R, int64_t B, ReduceKi
   });
 }
 
-void reduce_kernel(const Op& op, const Tensors& in, Tensors& out) {
+void reduce_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
   const auto& rop = static_cast<const ReduceOp&>(op);
   const Tensor& x = expect_contiguous(in[0]);
   const auto& axes = rop.axes();  // adjacent: reduce() moved scattered axes together
@@ -126,7 +131,8 @@ void reduce_kernel(const Op& op, const Tensors& in, Tensors& out) {
     using In = typename decltype(in_tag)::type;
     visit_dtype(out[0].dtype(), op.name(), kAll, [&](auto out_tag) {
       using Out = typename decltype(out_tag)::type;
-      reduce_arb<In, Out>(x.data<In>(), out[0].data<Out>(), A, R, B, rop.reduce_kind());
+      void* partials = scratch.empty() ? nullptr : scratch[0].raw_data();
+      reduce_arb<In, Out>(x.data<In>(), out[0].data<Out>(), A, R, B, rop.reduce_kind(), partials);
     });
   });
 }
@@ -147,7 +153,7 @@ void for_each_line(const Shape& shape, int axis, Fn fn) {
   });
 }
 
-void arg_reduce_kernel(const Op& op, const Tensors& in, Tensors& out) {
+void arg_reduce_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
   const auto& aop = static_cast<const ArgReduceOp&>(op);
   Tensor x = expect_contiguous(in[0]);
   int32_t* po = out[0].data<int32_t>();
@@ -174,7 +180,7 @@ void arg_reduce_kernel(const Op& op, const Tensors& in, Tensors& out) {
   });
 }
 
-void cumulative_kernel(const Op& op, const Tensors& in, Tensors& out) {
+void cumulative_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
   const auto& cop = static_cast<const CumulativeOp&>(op);
   Tensor x = expect_contiguous(in[0]);
   CumulativeKind kind = cop.cumulative_kind();

@@ -10,10 +10,11 @@ namespace {
 void copy_into(const Tensor& dst_view, const Tensor& src) {
   Kernel copy = find_kernel(OpKind::copy, DeviceKind::cpu);
   Tensors outs{dst_view};
-  copy(CopyOp(), {src}, outs);
+  Tensors no_scratch;
+  copy(CopyOp(), {src}, outs, no_scratch);
 }
 
-void concatenate_kernel(const Op& op, const Tensors& in, Tensors& out) {
+void concatenate_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
   int axis = static_cast<const ConcatenateOp&>(op).axis();
   const Tensor& o = out[0];
   int64_t at = 0;
@@ -26,12 +27,13 @@ void concatenate_kernel(const Op& op, const Tensors& in, Tensors& out) {
   }
 }
 
-void pad_kernel(const Op& op, const Tensors& in, Tensors& out) {
+void pad_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
   const auto& pop = static_cast<const PadOp&>(op);
   const Tensor &x = in[0], &o = out[0];
   Kernel fill = find_kernel(OpKind::full, DeviceKind::cpu);
   Tensors outs{o};
-  fill(FullOp(o.shape(), pop.value(), o.dtype(), o.device()), {}, outs);
+  Tensors no_scratch;
+  fill(FullOp(o.shape(), pop.value(), o.dtype(), o.device()), {}, outs, no_scratch);
   if (x.size() == 0) return;
   int64_t offset = 0;
   for (int i = 0; i < x.ndim(); ++i) offset += pop.before()[i] * o.strides()[i];

@@ -66,6 +66,15 @@ Tensor prod_vjp(const Tensor& x, const Tensor& g_keep, const std::vector<int>& a
 
 const char* ReduceOp::name() const { return kReduceKindNames[int(k_)]; }
 
+std::vector<TensorSpec> ReduceOp::scratch(const Tensors& in) const {
+  const Tensor& x = in[0];
+  int first = axes_.empty() ? x.ndim() : axes_.front(), last = axes_.empty() ? x.ndim() : axes_.back() + 1;
+  int64_t A = 1, R = 1, B = 1;
+  for (int i = 0; i < x.ndim(); ++i) (i < first ? A : i < last ? R : B) *= x.dim(i);
+  if (B != 1 || R <= kReduceChunk) return {};
+  return {{{A * ((R + kReduceChunk - 1) / kReduceChunk) * 8}, DType::uint8}};
+}
+
 std::vector<TensorSpec> ReduceOp::infer(const Tensors& in) const {
   const Tensor& x = in[0];
   KL_CHECK(axes_.empty() || axes_.back() - axes_.front() + 1 == int(axes_.size()), "[", name(),
