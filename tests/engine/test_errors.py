@@ -181,3 +181,11 @@ def test_errors_leave_the_engine_usable():
         with pytest.raises(ValueError):
             A + B
     np.testing.assert_array_equal((A + A).numpy(), np.full((3, 4), 2.0))
+
+
+def test_pad_errors_use_keras_wording():
+    # keras/src/backend/*/numpy.py::pad
+    with pytest.raises(ValueError, match=r"^Argument `constant_values` can only be provided when "
+                                         r"`mode == 'constant'`\. Received: mode=reflect, "
+                                         r"constant_values=1$"):
+        ops.pad(np.ones((2, 2)), 1, mode="reflect", constant_values=1)

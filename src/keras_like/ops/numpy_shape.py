@@ -515,8 +515,8 @@ def pad(x, pad_width, mode="constant", constant_values=None):
         raise ValueError(f"`pad`: `mode` must be one of {_PAD_MODES}. Received: mode={mode!r}")
     if constant_values is not None and mode != "constant":
         raise ValueError(
-            "`pad`: argument `constant_values` can only be provided when `mode == 'constant'`. "
-            f"Received: mode={mode}"
+            "Argument `constant_values` can only be provided when `mode == 'constant'`. "
+            f"Received: mode={mode}, constant_values={constant_values}"
         )
     host = tensor(pad_width).numpy() if type(pad_width) is Tensor else pad_width
     try:
