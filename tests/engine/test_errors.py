@@ -189,3 +189,14 @@ def test_pad_errors_use_keras_wording():
                                          r"`mode == 'constant'`\. Received: mode=reflect, "
                                          r"constant_values=1$"):
         ops.pad(np.ones((2, 2)), 1, mode="reflect", constant_values=1)
+
+
+@pytest.mark.parametrize("fn,op", [
+    (lambda: ops.argsort(np.ones((2, 3)), axis=(0, 1)), "argsort"),
+    (lambda: ops.sort(np.ones((2, 3)), axis=(1,)), "sort"),
+    (lambda: ops.cumsum(np.ones(3), axis=1.5), "cumsum"),
+    (lambda: ops.argmax(np.ones(3), axis=[0]), "argmax"),
+])
+def test_single_axis_ops_refuse_tuples_and_floats(fn, op):
+    with pytest.raises(TypeError, match=rf"`{op}`: `axis` must be an integer or None"):
+        fn()

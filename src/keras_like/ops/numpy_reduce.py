@@ -1,6 +1,7 @@
 """Reductions, arg-reductions, sorting and scans."""
 
 import math as _math
+import operator
 
 import numpy as np
 
@@ -153,13 +154,22 @@ def average(x, axis=None, weights=None):
     return E.divide(E.reduce("sum", E.multiply(x, w), axes(axis), False), total_weight)
 
 
+def _single_axis(axis, op):
+    """One integer axis (ops that take no tuple of axes say so, as NumPy does)."""
+    try:
+        return operator.index(axis)
+    except TypeError:
+        raise TypeError(f"`{op}`: `axis` must be an integer or None. Received: axis={axis!r}") \
+            from None
+
+
 def argmax(x, axis=None, keepdims=False):
     """Index of the largest value (first one on ties) as int32."""
     x = tensor(x)
     if axis is None:
         out = E.arg_reduce(E.reshape(x, [-1]), True, 0, False)
         return E.reshape(out, [1] * x.ndim) if keepdims else out
-    return E.arg_reduce(x, True, int(axis), keepdims)
+    return E.arg_reduce(x, True, _single_axis(axis, "argmax"), keepdims)
 
 
 def argmin(x, axis=None, keepdims=False):
@@ -167,21 +177,21 @@ def argmin(x, axis=None, keepdims=False):
     if axis is None:
         out = E.arg_reduce(E.reshape(x, [-1]), False, 0, False)
         return E.reshape(out, [1] * x.ndim) if keepdims else out
-    return E.arg_reduce(x, False, int(axis), keepdims)
+    return E.arg_reduce(x, False, _single_axis(axis, "argmin"), keepdims)
 
 
 def sort(x, axis=-1):
     x = tensor(x)
     if axis is None:
         x, axis = E.reshape(x, [-1]), 0
-    return E.sort(x, axis, False)[0]
+    return E.sort(x, _single_axis(axis, "sort"), False)[0]
 
 
 def argsort(x, axis=-1):
     x = tensor(x)
     if axis is None:
         x, axis = E.reshape(x, [-1]), 0
-    return E.sort(x, axis, False)[1]
+    return E.sort(x, _single_axis(axis, "argsort"), False)[1]
 
 
 def _cumulative(kind, x, axis, dtype):
@@ -190,7 +200,7 @@ def _cumulative(kind, x, axis, dtype):
     target = "int32" if x.dtype == "bool" else x.dtype
     if axis is None:
         x, axis = E.reshape(x, [-1]), 0
-    out = E.cumulative(kind, x, int(axis), False)
+    out = E.cumulative(kind, x, _single_axis(axis, "cum" + kind), False)
     return out if out.dtype == target else E.cast(out, target)
 
 
