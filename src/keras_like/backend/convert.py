@@ -3,7 +3,7 @@
 import numpy as np
 
 from keras_like.backend import config
-from keras_like.backend.dtypes import standardize_dtype
+from keras_like.backend.dtypes import INT_BOUNDS, standardize_dtype
 from keras_like.backend.engine import Tensor, _engine
 from keras_like.backend.keras_tensor import KerasTensor, SymbolicInput
 
@@ -83,7 +83,7 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     elif isinstance(x, _PY_SCALARS):
         target = dtype or _default_python_dtype(x)
         if type(x) is int:
-            _check_int_range(x, x, "int64" if target not in _INT_BOUNDS else target)
+            check_int_range(x, x, "int64" if target not in INT_BOUNDS else target)
             return _engine.scalar(x, target, False)
         t = _engine.from_numpy(np.asarray(x))
         return _engine.cast(t, target)
@@ -99,10 +99,10 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
             low, high = (int(array.min()), int(array.max())) if array.size else (0, 0)
             if dtype is None:
                 # Keras's int32 default, unless a value needs 64 bits (never wrap silently).
-                fits = _INT_BOUNDS["int32"][0] <= low and high <= _INT_BOUNDS["int32"][1]
+                fits = INT_BOUNDS["int32"][0] <= low and high <= INT_BOUNDS["int32"][1]
                 dtype = "int32" if fits else "int64"
-            elif dtype in _INT_BOUNDS:
-                _check_int_range(low, high, dtype)
+            elif dtype in INT_BOUNDS:
+                check_int_range(low, high, dtype)
         elif dtype is None and array.dtype == np.float64:
             dtype = config.floatx()
         x = array
@@ -115,18 +115,12 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     return t
 
 
-_INT_BOUNDS = {"int8": (-(2**7), 2**7 - 1), "int16": (-(2**15), 2**15 - 1),
-               "int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1),
-               "uint8": (0, 2**8 - 1), "uint16": (0, 2**16 - 1), "uint32": (0, 2**32 - 1)}
-
-
-def _check_int_range(low, high, dtype):
-    bounds = _INT_BOUNDS[dtype]
+def check_int_range(low, high, dtype, op="convert_to_tensor"):
+    """Raises OverflowError when a Python int in [low, high] does not fit in `dtype`."""
+    bounds = INT_BOUNDS[dtype]
     for value in (low, high):
         if not bounds[0] <= value <= bounds[1]:
-            raise OverflowError(
-                f"`convert_to_tensor`: Python integer {value} out of bounds for {dtype}"
-            )
+            raise OverflowError(f"`{op}`: Python integer {value} out of bounds for {dtype}")
 
 
 def _array_from_python(values):
@@ -137,7 +131,7 @@ def _array_from_python(values):
         array = np.asarray(values, dtype=object)
     if array.dtype == object and all(type(v) is int for v in _flat(values)):
         ints = [v for v in _flat(values)]
-        _check_int_range(min(ints), max(ints), "int64")
+        check_int_range(min(ints), max(ints), "int64")
     return array
 
 

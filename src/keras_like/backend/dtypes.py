@@ -11,6 +11,9 @@ ALLOWED_DTYPES = (
 )
 # NumPy dtypes the engine has no native type for, mapped to the nearest that holds them.
 _NUMPY_FALLBACK = {"uint64": "int64"}
+# The value range of every integer dtype (one table for conversion, fills and scalar checks).
+INT_BOUNDS = {d: (int(np.iinfo(d).min), int(np.iinfo(d).max))
+              for d in ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32")}
 _ALIASES = {
     "float": "float32", "double": "float64", "int": "int32", "bool_": "bool", "half": "float16",
 }

@@ -1,6 +1,7 @@
 """Shared argument handling for the ops modules."""
 
-from keras_like.backend.convert import convert_to_tensor
+from keras_like.backend.convert import check_int_range, convert_to_tensor
+from keras_like.backend.dtypes import INT_BOUNDS
 from keras_like.backend.engine import Tensor, _engine
 
 E = _engine
@@ -106,13 +107,5 @@ def shape_list(shape, op="shape", dtype=None):
 
 def check_python_int(value, dtype, op):
     """Raises OverflowError when a Python int does not fit in `dtype` (never wraps silently)."""
-    if type(value) is not int or dtype not in _INT_RANGES:
-        return
-    low, high = _INT_RANGES[dtype]
-    if not low <= value <= high:
-        raise OverflowError(f"`{op}`: Python integer {value} out of bounds for {dtype}")
-
-
-_INT_RANGES = {"int8": (-(2**7), 2**7 - 1), "int16": (-(2**15), 2**15 - 1),
-               "int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1),
-               "uint8": (0, 2**8 - 1), "uint16": (0, 2**16 - 1), "uint32": (0, 2**32 - 1)}
+    if type(value) is int and dtype in INT_BOUNDS:
+        check_int_range(value, value, dtype, op)

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from keras_like.backend.dtypes import result_type
+from keras_like.backend.dtypes import INT_BOUNDS, result_type
 from keras_like.ops._base import E, float_tensor, reduce_axes, tensor
 from keras_like.ops.complex_parts import view_as_complex, view_as_real  # noqa: F401
 from keras_like.ops.math_fft import fft, fft2, ifft2, irfft, istft, rfft, stft  # noqa: F401
@@ -13,10 +13,8 @@ __all__ = [
     "fft", "fft2", "ifft2", "rfft", "irfft", "stft", "istft", "view_as_complex", "view_as_real",
 ]
 
-_LOWEST = {"int8": -(2**7), "int16": -(2**15), "int32": -(2**31), "int64": -(2**63), "uint8": 0,
-           "uint16": 0, "uint32": 0}
-_HIGHEST = {"int8": 2**7 - 1, "int16": 2**15 - 1, "int32": 2**31 - 1, "int64": 2**63 - 1,
-            "uint8": 255, "uint16": 2**16 - 1, "uint32": 2**32 - 1}
+_LOWEST = {d: low for d, (low, _) in INT_BOUNDS.items()}
+_HIGHEST = {d: high for d, (_, high) in INT_BOUNDS.items()}
 _FLOATS = ("float16", "bfloat16", "float32", "float64")
 
 

@@ -13,7 +13,13 @@ from keras_like.backend import config
 from keras_like.backend.dtypes import is_float_dtype, result_type
 from keras_like.backend.engine import Tensor
 from keras_like.ops._base import E, axes, tensor
-from keras_like.ops.numpy_reduce import _QUANTILE_METHODS, argmax, argmin, quantile
+from keras_like.ops.numpy_reduce import (
+    _QUANTILE_METHODS,
+    _quantile_layout,
+    argmax,
+    argmin,
+    quantile,
+)
 from keras_like.ops.numpy_shape import _axis_list
 
 __all__ = [
@@ -264,12 +270,7 @@ def _nan_quantile(x, q, axis, method, keepdims, op):
         out = E.add(lower, step)
     if n:
         out = E.where(E.equal(count, 0), float("nan"), out)
-    out = E.transpose(out, [last] + list(range(last)))
-    if keepdims:
-        rest = [1 if i in reduced else x.shape[i] for i in range(ndim)]
-    else:
-        rest = [x.shape[i] for i in kept]
-    return E.reshape(out, list(q_t.shape) + rest)
+    return _quantile_layout(out, x, q_t, kept, reduced, keepdims)
 
 
 def nanquantile(x, q, axis=None, method="linear", keepdims=False):

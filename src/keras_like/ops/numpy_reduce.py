@@ -288,10 +288,15 @@ def quantile(x, q, axis=None, method="linear", keepdims=False):
     # NaNs sort last, so a slice holding one would otherwise give a finite quantile.
     has_nan = E.reduce("any", E.isnan(work), [last], True)
     out = E.where(has_nan, float("nan"), out)
-    # (kept..., q) -> (q..., kept...), NumPy's layout.
+    return _quantile_layout(out, x, q_t, kept, reduced, keepdims)
+
+
+def _quantile_layout(out, x, q_t, kept, reduced, keepdims):
+    """(kept..., q) -> (q..., kept...) with reduced axes kept as 1 if asked: NumPy's layout."""
+    last = len(kept)
     out = E.transpose(out, [last] + list(range(last)))
     if keepdims:
-        rest = [1 if i in reduced else x.shape[i] for i in range(ndim)]
+        rest = [1 if i in reduced else x.shape[i] for i in range(x.ndim)]
     else:
         rest = [x.shape[i] for i in kept]
     return E.reshape(out, list(q_t.shape) + rest)

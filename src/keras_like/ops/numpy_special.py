@@ -83,6 +83,15 @@ def fabs(x):
     return E.abs(x)
 
 
+def _ignoring_nan(extremum, x1, x2):
+    """`extremum(x1, x2)` where a NaN on one side yields the other side's value."""
+    _, (a, b) = _promoted(x1, x2)
+    out = extremum(a, b)
+    if is_float_dtype(a.dtype):
+        out = E.where(E.isnan(a), b, E.where(E.isnan(b), a, out))
+    return out
+
+
 def fmax(x1, x2):
     """Element-wise maximum that ignores NaN: NaN only where both inputs are NaN.
 
@@ -90,11 +99,7 @@ def fmax(x1, x2):
     >>> fmax([1.0, float("nan")], [float("nan"), 2.0]).numpy()
     array([1., 2.], dtype=float32)
     """
-    _, (a, b) = _promoted(x1, x2)
-    out = E.maximum(a, b)
-    if is_float_dtype(a.dtype):
-        out = E.where(E.isnan(a), b, E.where(E.isnan(b), a, out))
-    return out
+    return _ignoring_nan(E.maximum, x1, x2)
 
 
 def fmin(x1, x2):
@@ -104,11 +109,7 @@ def fmin(x1, x2):
     >>> fmin([1.0, float("nan")], [float("nan"), 2.0]).numpy()
     array([1., 2.], dtype=float32)
     """
-    _, (a, b) = _promoted(x1, x2)
-    out = E.minimum(a, b)
-    if is_float_dtype(a.dtype):
-        out = E.where(E.isnan(a), b, E.where(E.isnan(b), a, out))
-    return out
+    return _ignoring_nan(E.minimum, x1, x2)
 
 
 def fmod(x1, x2):
