@@ -479,8 +479,8 @@ def test_real_keras_functional_configs(fixture):
                               if not (k == "mask" and v is None)}
         assert mine["inbound_nodes"] == entry["inbound_nodes"], entry["name"]
         assert mine["class_name"] == entry["class_name"]
-        assert mine["registered_name"] == entry["registered_name"]
-        if entry["class_name"] not in standins:
+        if entry["class_name"] not in standins:  # a stand-in is a custom class
+            assert mine["registered_name"] == entry["registered_name"]
             assert mine["module"] == entry["module"]
         if entry["class_name"] in standins or entry["class_name"] in (
                 "InputLayer", "Dense", "Add", "Concatenate"):

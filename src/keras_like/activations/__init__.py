@@ -41,7 +41,7 @@ from keras_like.activations.activations import (
     tanh_shrink,
     threshold,
 )
-from keras_like.initializers._serialization import deserialize_object, serialize_object
+from keras_like.saving.serialization_lib import deserialize_keras_object, serialize_function
 
 ALL_OBJECTS = {
     relu, leaky_relu, relu6, softmax, celu, elu, selu, softplus, softsign, squareplus,
@@ -64,7 +64,11 @@ def serialize(activation):
     """
     if isinstance(activation, types.FunctionType) and activation in ALL_OBJECTS:
         return activation.__name__
-    return serialize_object(activation)
+    if isinstance(activation, types.FunctionType):
+        return serialize_function(activation)
+    from keras_like.saving.serialization_lib import serialize_keras_object
+
+    return serialize_keras_object(activation)
 
 
 def deserialize(config, custom_objects=None):
@@ -74,7 +78,8 @@ def deserialize(config, custom_objects=None):
     >>> deserialize("swish") is silu
     True
     """
-    return deserialize_object(config, ALL_OBJECTS_DICT, custom_objects)
+    return deserialize_keras_object(config, custom_objects,
+                                    module_objects=ALL_OBJECTS_DICT)
 
 
 def get(identifier):

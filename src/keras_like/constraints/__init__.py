@@ -6,12 +6,9 @@
 
 import inspect
 
+from keras_like.backend.naming import to_snake_case
 from keras_like.constraints.constraints import Constraint, MaxNorm, MinMaxNorm, NonNeg, UnitNorm
-from keras_like.initializers._serialization import (
-    deserialize_object,
-    serialize_object,
-    to_snake_case,
-)
+from keras_like.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
 
 ALL_OBJECTS = {Constraint, MaxNorm, MinMaxNorm, NonNeg, UnitNorm}
 
@@ -31,7 +28,7 @@ def serialize(constraint):
     >>> serialize(NonNeg())["class_name"]
     'NonNeg'
     """
-    return serialize_object(constraint)
+    return serialize_keras_object(constraint)
 
 
 def deserialize(config, custom_objects=None):
@@ -41,7 +38,8 @@ def deserialize(config, custom_objects=None):
     >>> deserialize({"class_name": "MaxNorm", "config": {"max_value": 3, "axis": 0}}).max_value
     3
     """
-    return deserialize_object(config, ALL_OBJECTS_DICT, custom_objects)
+    return deserialize_keras_object(config, custom_objects,
+                                    module_objects=ALL_OBJECTS_DICT)
 
 
 def get(identifier):

@@ -7,11 +7,7 @@
 
 import inspect
 
-from keras_like.initializers._serialization import (
-    deserialize_object,
-    serialize_object,
-    to_snake_case,
-)
+from keras_like.backend.naming import to_snake_case
 from keras_like.initializers.constant_initializers import (
     Constant,
     Identity,
@@ -36,6 +32,7 @@ from keras_like.initializers.random_initializers import (
     VarianceScaling,
     compute_fans,
 )
+from keras_like.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
 
 ALL_OBJECTS = {
     Initializer, Constant, Identity, Ones, Zeros, GlorotNormal, GlorotUniform, HeNormal,
@@ -80,7 +77,7 @@ def serialize(initializer):
     >>> serialize(Zeros())["class_name"]
     'Zeros'
     """
-    return serialize_object(initializer)
+    return serialize_keras_object(initializer)
 
 
 def deserialize(config, custom_objects=None):
@@ -90,7 +87,8 @@ def deserialize(config, custom_objects=None):
     >>> type(deserialize({"class_name": "Ones", "config": {}})).__name__
     'Ones'
     """
-    return deserialize_object(config, ALL_OBJECTS_DICT, custom_objects)
+    return deserialize_keras_object(config, custom_objects,
+                                    module_objects=ALL_OBJECTS_DICT)
 
 
 def get(identifier):

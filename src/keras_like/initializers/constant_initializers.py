@@ -4,8 +4,8 @@ import numpy as np
 
 from keras_like import ops
 from keras_like.backend import standardize_dtype
-from keras_like.initializers._serialization import deserialize_value, serialize_value
 from keras_like.initializers.initializer import Initializer
+from keras_like.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
 
 
 class Constant(Initializer):
@@ -30,11 +30,11 @@ class Constant(Initializer):
         return ops.broadcast_to(ops.cast(value, dtype), shape)
 
     def get_config(self):
-        return {"value": serialize_value(self.value)}
+        return {"value": serialize_keras_object(self.value)}
 
     @classmethod
     def from_config(cls, config):
-        return cls(deserialize_value(config.get("value", 0.0)))
+        return cls(deserialize_keras_object(config.get("value", 0.0)))
 
 
 class Zeros(Initializer):

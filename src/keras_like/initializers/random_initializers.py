@@ -10,9 +10,9 @@ import math
 
 from keras_like import ops
 from keras_like import random as _random
-from keras_like.initializers._serialization import deserialize_object, serialize_value
 from keras_like.initializers.initializer import Initializer
 from keras_like.random.seed_generator import SeedGenerator, make_default_seed
+from keras_like.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
 
 # Standard deviation of a standard normal truncated to [-2, 2]: dividing by it makes the
 # truncated samples have the requested standard deviation.
@@ -27,7 +27,7 @@ class RandomInitializer(Initializer):
         if seed is None:
             seed = make_default_seed()
         elif isinstance(seed, dict):
-            seed = deserialize_object(seed, {"SeedGenerator": SeedGenerator})
+            seed = deserialize_keras_object(seed, module_objects={"SeedGenerator": SeedGenerator})
         elif isinstance(seed, bool) or not isinstance(seed, (int, SeedGenerator)):
             raise ValueError(
                 "`seed` argument should be an instance of `keras.random.SeedGenerator()` or an "
@@ -36,7 +36,7 @@ class RandomInitializer(Initializer):
         self.seed = seed
 
     def get_config(self):
-        return {"seed": serialize_value(self._init_seed)}
+        return {"seed": serialize_keras_object(self._init_seed)}
 
 
 class RandomNormal(RandomInitializer):
@@ -265,7 +265,7 @@ class _FixedVarianceScaling(VarianceScaling):
                          **self._preset)
 
     def get_config(self):
-        return {"seed": serialize_value(self._init_seed), "input_axes": self.input_axes,
+        return {"seed": serialize_keras_object(self._init_seed), "input_axes": self.input_axes,
                 "output_axes": self.output_axes}
 
 

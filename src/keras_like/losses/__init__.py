@@ -8,7 +8,6 @@ array([0.6931], dtype=float32)
 
 import inspect
 
-from keras_like.initializers import _serialization as serialization
 from keras_like.losses.ctc import ctc
 from keras_like.losses.hinge import categorical_hinge, hinge, squared_hinge
 from keras_like.losses.loss import (
@@ -65,6 +64,7 @@ from keras_like.losses.regression import (
     mean_squared_logarithmic_error,
 )
 from keras_like.losses.segmentation import circle, dice, tversky
+from keras_like.saving import serialization_lib as serialization
 
 # Legacy (Keras 2 / tf.keras) aliases, still exported by `tf.keras.losses`.
 mse = MSE = mean_squared_error
@@ -113,10 +113,10 @@ def serialize(loss):
     if loss is None:
         return None
     if isinstance(loss, Loss):
-        return serialization.serialize_object(loss)
+        return serialization.serialize_keras_object(loss)
     if callable(loss) and not inspect.isclass(loss):
         return _serialize_fn(loss)
-    return serialization.serialize_object(loss)
+    return serialization.serialize_keras_object(loss)
 
 
 def deserialize(name, custom_objects=None):
@@ -128,7 +128,8 @@ def deserialize(name, custom_objects=None):
     >>> deserialize({"class_name": "Huber", "config": {"delta": 2.0}}).delta
     2.0
     """
-    return serialization.deserialize_object(name, ALL_OBJECTS_DICT, custom_objects)
+    return serialization.deserialize_keras_object(name, custom_objects,
+                                                  module_objects=ALL_OBJECTS_DICT)
 
 
 def get(identifier):

@@ -10,7 +10,6 @@ sum by the number of loss values, `"sum"` sums, `"mean_with_sample_weight"` divi
 of the sample weights, `"none"`/`None` returns the unreduced losses.
 """
 
-from keras_like.initializers import _serialization as serialization
 from keras_like.losses.ctc import ctc
 from keras_like.losses.hinge import categorical_hinge, hinge, squared_hinge
 from keras_like.losses.loss import Loss, squeeze_or_expand_to_same_rank
@@ -34,16 +33,17 @@ from keras_like.losses.regression import (
     mean_squared_logarithmic_error,
 )
 from keras_like.losses.segmentation import circle, dice, tversky
+from keras_like.saving import serialization_lib as serialization
 from keras_like.utils import tree
 
 
 def _serialize_fn(fn):
     """Keras writes a plain function as module `builtins`, registered name `function`."""
     if isinstance(fn, Loss):
-        return serialization.serialize_object(fn)
+        return serialization.serialize_keras_object(fn)
     name = getattr(fn, "__name__", None)
     if name is None or name == "<lambda>":
-        return serialization.serialize_object(fn)  # raises Keras's "cannot serialize"
+        return serialization.serialize_keras_object(fn)  # raises Keras's "cannot serialize"
     return {"module": "builtins", "class_name": "function", "config": name,
             "registered_name": "function"}
 
@@ -90,7 +90,8 @@ class LossFunctionWrapper(Loss):
     def get_config(self):
         config = super().get_config()
         config["fn"] = _serialize_fn(self.fn)
-        config.update({k: serialization.serialize_value(v) for k, v in self._fn_kwargs.items()})
+        config.update({k: serialization.serialize_keras_object(v)
+                       for k, v in self._fn_kwargs.items()})
         return config
 
     @classmethod
@@ -100,7 +101,7 @@ class LossFunctionWrapper(Loss):
             from keras_like.losses import deserialize
 
             config["fn"] = deserialize(config["fn"])
-            config = {k: serialization.deserialize_value(v) for k, v in config.items()}
+            config = {k: serialization.deserialize_keras_object(v) for k, v in config.items()}
         return cls(**config)
 
     def __repr__(self):
@@ -115,7 +116,7 @@ class _Builtin(LossFunctionWrapper):
     def get_config(self):
         config = Loss.get_config(self)
         for key in self._config_keys:
-            config[key] = serialization.serialize_value(getattr(self, key))
+            config[key] = serialization.serialize_keras_object(getattr(self, key))
         return config
 
     @classmethod

@@ -79,7 +79,7 @@ from keras_like.metrics.regression_metrics import (
     R2Score,
     RootMeanSquaredError,
 )
-from keras_like.metrics.serialization import deserialize_keras_object, serialize_keras_object
+from keras_like.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
 
 ALL_OBJECTS = {
     # Base
@@ -150,7 +150,29 @@ def deserialize(config, custom_objects=None):
     >>> type(deserialize({"class_name": "Mean", "config": {"name": "m"}})).__name__
     'Mean'
     """
-    return deserialize_keras_object(config, custom_objects=custom_objects)
+    obj = deserialize_keras_object(config, custom_objects, module_objects=ALL_OBJECTS_DICT)
+    if isinstance(config, str) and obj is config:
+        return config  # unknown ids come back unchanged (as in Keras); `get` raises
+    return obj() if inspect.isclass(obj) else obj
+
+
+def deserialize_function(config, custom_objects=None):
+    """A metric function from its serialized form, a name or the function itself.
+
+    "mean_squared_error" names both a function and (snake_case) a class: as a function
+    reference, the function wins.
+    """
+    if callable(config):
+        return config
+    found = deserialize_keras_object(config, custom_objects, module_objects=_FUNCTIONS)
+    if isinstance(found, str):
+        found = deserialize_keras_object(found, custom_objects, module_objects=ALL_OBJECTS_DICT)
+    if not callable(found):
+        raise ValueError(
+            f"Could not locate function '{found}'. Make sure custom functions are decorated "
+            "with `@keras_like.saving.register_keras_serializable()` or passed in "
+            f"`custom_objects`. Full object config: {config}")
+    return found
 
 
 def get(identifier):

@@ -166,7 +166,7 @@ class MeanMetricWrapper(Mean):
         return super().update_state(values, sample_weight=sample_weight)
 
     def get_config(self):
-        from keras_like.metrics.serialization import serialize_keras_object
+        from keras_like.saving.serialization_lib import serialize_keras_object
 
         base_config = super().get_config()
         config = {"fn": serialize_keras_object(self._fn)}
@@ -175,9 +175,9 @@ class MeanMetricWrapper(Mean):
 
     @classmethod
     def from_config(cls, config):
-        from keras_like.metrics.serialization import deserialize_fn
+        from keras_like.metrics import deserialize_function
 
         config = dict(config)
         if "fn" in config:
-            config["fn"] = deserialize_fn(config["fn"])
+            config["fn"] = deserialize_function(config["fn"])
         return cls(**config)

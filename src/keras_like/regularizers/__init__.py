@@ -6,11 +6,7 @@
 
 import inspect
 
-from keras_like.initializers._serialization import (
-    deserialize_object,
-    serialize_object,
-    to_snake_case,
-)
+from keras_like.backend.naming import to_snake_case
 from keras_like.regularizers.regularizers import (
     L1,
     L1L2,
@@ -19,6 +15,7 @@ from keras_like.regularizers.regularizers import (
     Regularizer,
     validate_float_arg,
 )
+from keras_like.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
 
 ALL_OBJECTS = {Regularizer, L1, L2, L1L2, OrthogonalRegularizer}
 
@@ -41,7 +38,7 @@ def serialize(regularizer):
     >>> serialize(L2(0.1))["config"]
     {'l2': 0.1}
     """
-    return serialize_object(regularizer)
+    return serialize_keras_object(regularizer)
 
 
 def deserialize(config, custom_objects=None):
@@ -51,7 +48,8 @@ def deserialize(config, custom_objects=None):
     >>> deserialize({"class_name": "L1", "config": {"l1": 0.5}}).l1
     0.5
     """
-    return deserialize_object(config, ALL_OBJECTS_DICT, custom_objects)
+    return deserialize_keras_object(config, custom_objects,
+                                    module_objects=ALL_OBJECTS_DICT)
 
 
 def get(identifier):

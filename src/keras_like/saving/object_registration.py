@@ -23,6 +23,10 @@ def register_keras_serializable(package="Custom", name=None):
     return decorator
 
 
+def is_registered(obj):
+    return obj in _GLOBAL_CUSTOM_NAMES
+
+
 def get_registered_name(obj):
     return _GLOBAL_CUSTOM_NAMES.get(obj, getattr(obj, "__name__", type(obj).__name__))
 

@@ -187,7 +187,7 @@ def _deserialize_function(config, custom_objects, safe_mode, what):
                 "is disallowed by default. If you trust the source of the artifact, you can "
                 "override this error by passing `safe_mode=False` to the loading function."
             )
-        return _load_lambda(config["config"])
+        return load_lambda(config["config"])
     if config.get("class_name") != "function":
         return serialization_lib.deserialize_keras_object(config, custom_objects)
     name = config.get("config")
@@ -215,7 +215,13 @@ def _deserialize_function(config, custom_objects, safe_mode, what):
     )
 
 
-def _load_lambda(config):
+def load_lambda(config):
+    """The function a `__lambda__` entry holds: ours ({"code", "defaults", "closure"}) or
+    Keras's `func_dump` triple under "value". Runs stored bytecode: callers check safe mode."""
+    if "value" in config and "code" not in config:
+        value = config["value"]
+        code, defaults, closure = (list(value) + [None, None])[:3]
+        config = {"code": code, "defaults": defaults, "closure": closure}
     code = marshal.loads(base64.decodebytes(config["code"].encode("ascii")))
     defaults = config.get("defaults")
     if isinstance(defaults, list):
