@@ -9,3 +9,7 @@ __all__ = ["Functional", "Model", "Sequential"]
 from keras_like.models.cloning import clone_model  # noqa: E402
 
 __all__ += ["clone_model"]
+
+from keras_like.saving.saving_api import load_model, model_from_json, save_model  # noqa: E402
+
+__all__ += ["load_model", "model_from_json", "save_model"]

@@ -6,6 +6,7 @@ arbitrary Python models.
 
 from keras_like.backend.keras_tensor import KerasTensor
 from keras_like.layers.layer import Layer
+from keras_like.models.model_saving import ModelSaving
 from keras_like.trainers.trainer import Trainer
 from keras_like.utils import tree
 
@@ -18,7 +19,7 @@ def _is_functional_call(args, kwargs):
     return False
 
 
-class Model(Trainer, Layer):
+class Model(ModelSaving, Trainer, Layer):
     """Groups layers into an object with training and inference features."""
 
     def __new__(cls, *args, **kwargs):

@@ -82,6 +82,11 @@ class Optimizer:
     def variables(self):
         return list(self._variables)
 
+    def _sync_iteration_count(self):
+        """Re-reads the step count after `iterations` was assigned (a loaded file): the
+        host keeps its own copy so that training steps never read the device."""
+        self._iteration_count = int(self._iterations.numpy())
+
     @property
     def learning_rate(self):
         return self._current_learning_rate_tensor()
@@ -152,6 +157,7 @@ class Optimizer:
         return variable
 
     def build(self, variables):
+        self._slot_index = {id(v): i for i, v in enumerate(variables)}
         if self.use_ema:
             self._model_variables_moving_average = [
                 self.add_variable_from_reference(v, name="average") for v in variables]
@@ -182,7 +188,6 @@ class Optimizer:
             )
         if not self.built:
             self.build(list(trainable_variables))
-            self._slot_index = {id(v): i for i, v in enumerate(trainable_variables)}
         grads = [ops.convert_to_tensor(g) if not hasattr(g, "dtype") else
                  (g.value if isinstance(g, Variable) else g) for g, _ in pairs]
         variables = [v for _, v in pairs]
