@@ -55,11 +55,36 @@ def test_pack_sequence_as_inverts_flatten():
     assert tree.pack_sequence_as(collections.deque([0], maxlen=3), [1]).maxlen == 3
 
 
+class MyTuple(tuple):
+    pass
+
+
+class MyDict(dict):
+    pass
+
+
+def test_subclasses_nested_inside_nodes_are_leaves():
+    # Children are tested inline for speed; a tuple or dict subclass must still be a leaf.
+    leaves = [MyTuple((1, 2)), MyDict(a=1), MyList([3])]
+    structure = [leaves[0], {"k": leaves[1]}, (leaves[2], os.stat("."))]
+    flat = tree.flatten(structure)
+    assert flat[:3] == leaves and len(flat) == 3 + len(os.stat("."))
+    assert tree.flatten(MyTuple((1, 2))) == [MyTuple((1, 2))]
+    packed = tree.pack_sequence_as(structure, iter(flat))  # any iterable of leaves
+    assert packed == structure and type(packed[2][1]) is os.stat_result
+    assert tree.map_structure(lambda v: type(v).__name__, structure)[:2] == [
+        "MyTuple", {"k": "MyDict"}]
+
+
 def test_pack_sequence_as_errors():
     with pytest.raises(ValueError, match="Too few leaves for PyTreeSpec; expected: 2, got: 1"):
         tree.pack_sequence_as([1, 2], [1])
     with pytest.raises(ValueError, match="Too many leaves for PyTreeSpec; expected: 2"):
         tree.pack_sequence_as([1, 2], [1, 2, 3])
+    with pytest.raises(ValueError, match="Too few leaves for PyTreeSpec; expected: 3, got: 2"):
+        tree.pack_sequence_as({"b": [0, 0], "a": 0}, [1, 2])
+    with pytest.raises(ValueError, match="Too many leaves for PyTreeSpec; expected: 0"):
+        tree.pack_sequence_as([], [1])
     with pytest.raises(TypeError, match="must be an iterable"):
         tree.pack_sequence_as([1, 2], 5)
 

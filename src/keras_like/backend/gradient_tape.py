@@ -4,7 +4,7 @@ import contextlib
 
 from keras_like.backend.convert import convert_to_tensor
 from keras_like.backend.engine import Tensor, _engine
-from keras_like.utils.tree import flatten, pack_sequence_as
+from keras_like.tree import flatten, pack_sequence_as
 
 
 def _source_tensor(x):

@@ -1,9 +1,9 @@
 """CallbackList: fans every hook out to a list of callbacks (adds History / ProgbarLogger)."""
 
+from keras_like import tree
 from keras_like.callbacks.callback import Callback
 from keras_like.callbacks.history import History
 from keras_like.callbacks.progbar_logger import ProgbarLogger
-from keras_like.utils import tree
 
 _BATCH_HOOKS = {
     # hook -> the hooks whose override means the callback wants it (the base class's

@@ -1,6 +1,6 @@
 """InputSpec and the compatibility check layers run on their inputs."""
 
-from keras_like.utils import tree
+from keras_like import tree
 
 
 class InputSpec:

@@ -1,11 +1,11 @@
 """`keras_like.models.clone_model`: the same architecture with new layers (and new weights)."""
 
+from keras_like import tree
 from keras_like.backend.keras_tensor import KerasTensor
 from keras_like.layers.core.input_layer import Input, InputLayer
 from keras_like.layers.layer import Layer
 from keras_like.ops.operation import FunctionOperation, Operation
 from keras_like.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
-from keras_like.utils import tree
 
 
 def clone_model(model, input_tensors=None, clone_function=None, call_function=None,

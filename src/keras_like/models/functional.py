@@ -1,11 +1,11 @@
 """Functional models: a DAG of layer calls between KerasTensor inputs and outputs."""
 
+from keras_like import tree
 from keras_like.backend import Tensor
 from keras_like.backend.keras_tensor import KerasTensor
 from keras_like.layers.core.input_layer import InputLayer
 from keras_like.layers.layer import Layer
 from keras_like.models.model import Model
-from keras_like.utils import tree
 
 
 def _nodes_in_order(outputs):

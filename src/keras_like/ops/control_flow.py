@@ -7,9 +7,9 @@ rules: a branch or loop whose predicate has no value is resolved from shapes alo
 
 import numpy as np
 
+from keras_like import tree
 from keras_like.backend.engine import Tensor
 from keras_like.ops._base import E, tensor
-from keras_like.utils import tree
 
 __all__ = [
     "associative_scan", "cond", "fori_loop", "map", "scan", "switch", "vectorized_map",

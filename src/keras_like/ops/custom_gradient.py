@@ -5,7 +5,7 @@ import functools
 from keras_like.backend.engine import Tensor
 from keras_like.backend.engine import _engine as E
 from keras_like.ops._base import tensor
-from keras_like.utils.tree import flatten, pack_sequence_as
+from keras_like.tree import flatten, pack_sequence_as
 
 
 def custom_gradient(f):

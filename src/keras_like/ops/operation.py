@@ -9,11 +9,11 @@ an unknown input dim is reported as None) and records a Node linking inputs to o
 import functools
 import inspect
 
+from keras_like import tree
 from keras_like.backend import naming
 from keras_like.backend.engine import Tensor
 from keras_like.backend.engine import _engine as E
 from keras_like.backend.keras_tensor import KerasTensor, SymbolicInput
-from keras_like.utils import tree
 
 # Stand-ins for unknown (None) dims during shape inference; two different primes tell which
 # output dims follow an unknown input dim.

@@ -14,8 +14,8 @@ import warnings
 
 import numpy as np
 
+from keras_like import tree
 from keras_like.backend import Tensor
-from keras_like.utils import tree
 
 
 def unpack_x_y_sample_weight(data):

@@ -12,6 +12,7 @@ import warnings
 
 import numpy as np
 
+from keras_like import tree
 from keras_like.backend import Tensor
 from keras_like.callbacks.callback_list import pythonify_logs as _pythonify_logs
 from keras_like.trainers import input_checks
@@ -24,7 +25,6 @@ from keras_like.trainers.data_adapters import (
     train_validation_split,
     unpack_x_y_sample_weight,
 )
-from keras_like.utils import tree
 
 
 def _to_numpy(x):

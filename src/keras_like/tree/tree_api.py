@@ -13,7 +13,8 @@ The rules are those of Keras 3 over optree (`namespace="keras"`, `none_is_leaf=T
   `OrderedDict` and `defaultdict` match one another when their keys do, while list, tuple,
   deque and each namedtuple class are all different.
 
-`keras_like.utils.tree` is the lean internal version the layers and trainers use.
+This is the package's only tree implementation: the layers and trainers use it too, so the
+default rules have a fast path.
 """
 
 import collections
@@ -26,6 +27,7 @@ __all__ = [
 ]
 
 _MAPPINGS = (dict, collections.OrderedDict, collections.defaultdict)
+_END = object()
 
 
 class MAP_TO_NONE:  # noqa: N801 - Keras's public name
@@ -168,10 +170,84 @@ def _unflatten(structure, leaves, none_is_leaf=True, is_leaf=None):
 
 def _map(func, structures, none_is_leaf=True, is_leaf=None):
     first = structures[0]
-    columns = [_flatten(first, none_is_leaf, is_leaf)]
+    default_rules = none_is_leaf and is_leaf is None
+    if default_rules:
+        columns = [_flatten_default(first, [])]
+    else:
+        columns = [_flatten(first, none_is_leaf, is_leaf)]
     columns += [_flatten_up_to(first, s, none_is_leaf, is_leaf) for s in structures[1:]]
     results = [func(*args) for args in zip(*columns)]
+    if default_rules:
+        return _pack_default(first, iter(results))
     return _unflatten(first, iter(results), none_is_leaf, is_leaf)
+
+
+# The default rules (None a leaf, no `is_leaf`) have their own flatten and pack, without
+# `_node`'s per-node tuple and closure: they run on every layer call and training step.
+# Both recurse at module level; a nested function calling itself would be a reference cycle,
+# which kept every call's leaves (a training step's gradients) alive until the cyclic garbage
+# collector's next full pass.
+
+# Exact types that are always nodes. A tuple subclass is one only as a namedtuple or struct
+# sequence; the loops below test `type(child) in _NODE_TYPES or isinstance(child, tuple)`
+# inline, because most children are leaves and a call per leaf would dominate.
+_NODE_TYPES = frozenset({list, tuple, dict, collections.OrderedDict, collections.defaultdict,
+                         collections.deque})
+
+
+def _is_default_node(x):
+    return type(x) in _NODE_TYPES or (
+        isinstance(x, tuple) and (_is_namedtuple(x) or _is_structseq(x)))
+
+
+def _flatten_default(x, out):
+    """Appends the leaves of `x` to `out` and returns `out`."""
+    t = type(x)
+    if t is dict or t is collections.defaultdict:
+        children = [x[k] for k in _sorted_keys(x)]
+    elif t is collections.OrderedDict:
+        children = x.values()
+    elif t is list or t is tuple or _is_default_node(x):
+        children = x
+    else:
+        out.append(x)
+        return out
+    for child in children:
+        if type(child) in _NODE_TYPES or isinstance(child, tuple):
+            _flatten_default(child, out)
+        else:
+            out.append(child)
+    return out
+
+
+def _pack_default(s, leaves):
+    """Rebuilds `s` with the next values of the iterator `leaves` at its leaves.
+
+    Raises StopIteration when `leaves` runs out (list comprehensions only: in a generator it
+    would turn into a RuntimeError).
+    """
+    t = type(s)
+    if t in _MAPPINGS:
+        keys = list(s) if t is collections.OrderedDict else _sorted_keys(s)
+        by_key = {k: _pack_default(s[k], leaves)
+                  if type(s[k]) in _NODE_TYPES or isinstance(s[k], tuple) else next(leaves)
+                  for k in keys}
+        if t is dict:
+            return {k: by_key[k] for k in s}
+        if t is collections.defaultdict:
+            return collections.defaultdict(s.default_factory, {k: by_key[k] for k in s})
+        return collections.OrderedDict([(k, by_key[k]) for k in s])
+    if not (t is list or t is tuple or _is_default_node(s)):
+        return next(leaves)
+    children = [_pack_default(c, leaves) if type(c) in _NODE_TYPES or isinstance(c, tuple)
+                else next(leaves) for c in s]
+    if t is list:
+        return children
+    if t is tuple or _is_structseq(s):
+        return t(children)
+    if t is collections.deque:
+        return collections.deque(children, s.maxlen)
+    return t(*children)  # a namedtuple
 
 
 def is_nested(structure):
@@ -188,7 +264,7 @@ def is_nested(structure):
     >>> is_nested({"foo": 42}), is_nested(42), is_nested(None)
     (True, False, False)
     """
-    return _node(structure) is not None
+    return _is_default_node(structure)
 
 
 def flatten(structure):
@@ -210,7 +286,9 @@ def flatten(structure):
     >>> flatten({100: "world!", 6: "Hello"}), flatten(None)
     (['Hello', 'world!'], [None])
     """
-    return _flatten(structure)
+    if type(structure) not in _NODE_TYPES and not isinstance(structure, tuple):
+        return [structure]  # a leaf, the commonest input of a layer call
+    return _flatten_default(structure, [])
 
 
 def flatten_with_path(structure):
@@ -270,14 +348,21 @@ def pack_sequence_as(structure, flat_sequence):
         raise TypeError(
             f"`flat_sequence` must be an iterable of leaves. Received: {flat_sequence!r}"
         ) from None
-    expected = len(_flatten(structure))
-    if len(leaves) < expected:
-        raise ValueError(
-            f"Too few leaves for PyTreeSpec; expected: {expected}, got: {len(leaves)}."
-        )
-    if len(leaves) > expected:
+    remaining = iter(leaves)
+    try:
+        packed = _pack_default(structure, remaining)
+        exact = next(remaining, _END) is _END
+    except StopIteration:
+        exact = False
+    if not exact:
+        # Counted only on error, so that a correct call walks `structure` once.
+        expected = len(_flatten_default(structure, []))
+        if len(leaves) < expected:
+            raise ValueError(
+                f"Too few leaves for PyTreeSpec; expected: {expected}, got: {len(leaves)}."
+            )
         raise ValueError(f"Too many leaves for PyTreeSpec; expected: {expected}.")
-    return _unflatten(structure, iter(leaves))
+    return packed
 
 
 def map_structure(func, *structures, none_is_leaf=True):

@@ -1,6 +1,6 @@
 """`model.summary()`: Keras 3's table of layers, output shapes and parameter counts."""
 
-from keras_like.utils import tree
+from keras_like import tree
 
 
 def _count(weights):

@@ -13,12 +13,11 @@ import types
 
 import numpy as np
 
-from keras_like import ops
+from keras_like import ops, tree
 from keras_like.backend.keras_tensor import KerasTensor
 from keras_like.layers.layer import Layer
 from keras_like.saving import serialization_lib
 from keras_like.saving.object_registration import _GLOBAL_CUSTOM_NAMES, get_registered_object
-from keras_like.utils import tree
 
 
 class Lambda(Layer):
