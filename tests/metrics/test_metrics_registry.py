@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from keras_like import losses, metrics
+from keras_like.trainers.compile_utils import get_metric_for_compile
 
 
 @pytest.mark.parametrize("identifier, cls", [
@@ -90,12 +91,12 @@ def test_serialize_function():
 ])
 @pytest.mark.parametrize("identifier", ["accuracy", "acc", "Accuracy"])
 def test_compile_accuracy_resolution_by_shapes(identifier, y_true, y_pred, expected):
-    m = metrics.get_metric_for_compile(identifier, y_true, y_pred)
+    m = get_metric_for_compile(identifier, y_true, y_pred)
     assert type(m) is expected and m.name == identifier
 
 
 def test_compile_accuracy_resolution_accepts_arrays_and_falls_back_to_loss():
-    m = metrics.get_metric_for_compile("accuracy", np.zeros((4,)), np.zeros((4, 3)))
+    m = get_metric_for_compile("accuracy", np.zeros((4,)), np.zeros((4, 3)))
     assert type(m) is metrics.SparseCategoricalAccuracy
     for loss, expected in [("sparse_categorical_crossentropy", "SparseCategoricalAccuracy"),
                            ("binary_crossentropy", "BinaryAccuracy"),
@@ -103,20 +104,20 @@ def test_compile_accuracy_resolution_accepts_arrays_and_falls_back_to_loss():
                            (losses.SparseCategoricalCrossentropy(), "SparseCategoricalAccuracy"),
                            (losses.BinaryCrossentropy(), "BinaryAccuracy"),
                            (None, "CategoricalAccuracy")]:
-        assert type(metrics.get_metric_for_compile("acc", loss=loss)).__name__ == expected
+        assert type(get_metric_for_compile("acc", loss=loss)).__name__ == expected
 
 
 def test_compile_other_identifiers():
-    m = metrics.get_metric_for_compile("mse", (4, 1), (4, 1))
+    m = get_metric_for_compile("mse", (4, 1), (4, 1))
     assert type(m) is metrics.MeanSquaredError and m.name == "mse"
-    wrapped = metrics.get_metric_for_compile(metrics.mean_absolute_error, (4, 2), (4, 2))
+    wrapped = get_metric_for_compile(metrics.mean_absolute_error, (4, 2), (4, 2))
     assert type(wrapped) is metrics.MeanMetricWrapper and wrapped.name == "mean_absolute_error"
     wrapped.update_state(np.zeros((4, 2), "float32"), np.ones((4, 2), "float32"))
     assert float(wrapped.result()) == 1.0
     obj = metrics.AUC(name="my_auc")
-    assert metrics.get_metric_for_compile(obj, (4, 1), (4, 1)) is obj and obj.name == "my_auc"
+    assert get_metric_for_compile(obj, (4, 1), (4, 1)) is obj and obj.name == "my_auc"
     with pytest.raises(ValueError, match="Expected metric, received `None`"):
-        metrics.get_metric_for_compile(None, (4,), (4,))
+        get_metric_for_compile(None, (4,), (4,))
 
 
 def test_metric_function_exports():

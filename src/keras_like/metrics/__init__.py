@@ -35,10 +35,6 @@ from keras_like.metrics.accuracy_metrics import (
     top_k_categorical_accuracy,
 )
 from keras_like.metrics.auc import AUC
-from keras_like.metrics.compile_utils import (
-    get_metric_for_compile,
-    is_binary_or_sparse_categorical,
-)
 from keras_like.metrics.confusion_metrics import (
     FalseNegatives,
     FalsePositives,
@@ -182,7 +178,7 @@ def get(identifier):
     (`"categorical_crossentropy"`, `"accuracy"`) or the short ids "mse", "mae", "mape",
     "msle", "bce"; a class is instantiated with its defaults; functions and instances pass
     through. (`compile` resolves "accuracy"/"acc" by the data instead: see
-    `get_metric_for_compile`.)
+    `keras_like.trainers.compile_utils.get_metric_for_compile`.)
 
     Example:
     >>> type(get("mse")).__name__
@@ -217,8 +213,8 @@ __all__ = [
     "TopKCategoricalAccuracy", "TrueNegatives", "TruePositives", "binary_accuracy",
     "binary_crossentropy", "binary_focal_crossentropy", "categorical_accuracy",
     "categorical_crossentropy", "categorical_focal_crossentropy", "categorical_hinge",
-    "concordance_correlation", "deserialize", "get", "get_metric_for_compile", "hinge",
-    "huber", "is_binary_or_sparse_categorical", "kl_divergence", "log_cosh",
+    "concordance_correlation", "deserialize", "get", "hinge", "huber",
+    "kl_divergence", "log_cosh",
     "mean_absolute_error", "mean_absolute_percentage_error", "mean_squared_error",
     "mean_squared_logarithmic_error", "pearson_correlation", "poisson", "serialize",
     "sparse_categorical_accuracy", "sparse_categorical_crossentropy",
