@@ -168,8 +168,11 @@ class Sequential(Model):
             if build_config is not None:
                 entry["build_config"] = build_config
             layers.append(entry)
-        return {"name": self.name, "trainable": self.trainable,
-                "dtype": dtype_policies.serialize(self.dtype_policy), "layers": layers}
+        config = {"name": self.name, "trainable": self.trainable,
+                  "dtype": dtype_policies.serialize(self.dtype_policy), "layers": layers}
+        if getattr(self, "_functional", None) is not None:
+            config["build_input_shape"] = list(self._stack[0].batch_shape)
+        return config
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
