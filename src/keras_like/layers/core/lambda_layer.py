@@ -6,7 +6,6 @@ Named functions are saved by name and must be registered (or passed in `custom_o
 """
 
 import base64
-import importlib
 import inspect
 import marshal
 import types
@@ -17,7 +16,7 @@ from keras_like import ops, tree
 from keras_like.backend.keras_tensor import KerasTensor
 from keras_like.layers.layer import Layer
 from keras_like.saving import serialization_lib
-from keras_like.saving.object_registration import _GLOBAL_CUSTOM_NAMES, get_registered_object
+from keras_like.saving.object_registration import _GLOBAL_CUSTOM_NAMES
 
 
 class Lambda(Layer):
@@ -187,31 +186,8 @@ def _deserialize_function(config, custom_objects, safe_mode, what):
                 "override this error by passing `safe_mode=False` to the loading function."
             )
         return load_lambda(config["config"])
-    if config.get("class_name") != "function":
-        return serialization_lib.deserialize_keras_object(config, custom_objects)
-    name = config.get("config")
-    for key in (config.get("registered_name"), name):
-        if key:
-            found = get_registered_object(key, custom_objects)
-            if found is not None:
-                return found
-    module = config.get("module") or ""
-    if module == "keras" or module.startswith(("keras.", "keras_like")):
-        from keras_like import activations
-
-        order = (activations, ops) if "activations" in module else (ops, activations)
-        for namespace in order:
-            if hasattr(namespace, name):
-                return getattr(namespace, name)
-    elif module and not safe_mode:
-        found = getattr(importlib.import_module(module), name, None)
-        if found is not None:
-            return found
-    raise ValueError(
-        f"Could not locate function '{name}' (module '{module}') for the `{what}` of a "
-        "`Lambda` layer. Register it with `@keras_like.saving.register_keras_serializable()` "
-        "or pass it in `custom_objects`."
-    )
+    return serialization_lib.deserialize_keras_object(config, custom_objects,
+                                                      safe_mode=safe_mode)
 
 
 def load_lambda(config):
