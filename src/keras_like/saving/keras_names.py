@@ -8,6 +8,7 @@ that names a Keras package. No module named in a file is ever imported.
 """
 
 import importlib
+import inspect
 
 # Public namespace -> the keras_like module that exports it, in lookup order.
 NAMESPACES = {
@@ -77,9 +78,19 @@ def namespace_of(module):
 
 
 def lookup(namespace, name):
-    """`name` from a keras_like namespace, or None."""
+    """The public object `name` of a keras_like namespace, or None.
+
+    Only what the namespace exports (its `__all__`) counts: a config must not reach helpers
+    or modules a namespace merely imports.
+    """
+    if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
+        return None
     module = importlib.import_module(NAMESPACES[namespace])
-    return getattr(module, name, None)
+    exported = getattr(module, "__all__", None)
+    if exported is not None and name not in exported:
+        return None
+    found = getattr(module, name, None)
+    return None if inspect.ismodule(found) else found
 
 
 def find_symbol(module, name):
@@ -94,15 +105,19 @@ def find_symbol(module, name):
         return None
     first = namespace_of(module)
     order = ([first] if first else []) + [n for n in NAMESPACES if n != first]
-    if first is None:
-        top = getattr(importlib.import_module("keras_like"), name, None)
-        if top is not None and not isinstance(top, type(importlib)):
-            return top
+    if first is None and name in _TOP_LEVEL:
+        return getattr(importlib.import_module("keras_like"), name)
     for namespace in order:
         found = lookup(namespace, name)
-        if found is not None and not isinstance(found, type(importlib)):
+        if found is not None:
             return found
     return None
+
+
+# What Keras exports at its top level (`module: "keras"`) and keras_like has.
+_TOP_LEVEL = frozenset({"Sequential", "Model", "DTypePolicy", "Input", "InputSpec", "Layer",
+                        "Loss", "Metric", "Operation", "Optimizer", "Variable", "Initializer",
+                        "Regularizer"})
 
 
 # keras_like module prefix -> the public Keras module written for classes defined there.
