@@ -2,6 +2,7 @@
 
 from keras_like import ops
 from keras_like.backend import config
+from keras_like.utils.config_keys import known_kwargs
 
 
 class Constraint:
@@ -28,7 +29,7 @@ class Constraint:
     @classmethod
     def from_config(cls, config):
         """Creates a constraint from the output of `get_config()`."""
-        return cls(**config)
+        return cls(**known_kwargs(cls, config))
 
 
 def _norms(w, axis):

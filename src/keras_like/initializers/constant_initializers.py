@@ -6,6 +6,7 @@ from keras_like import ops
 from keras_like.backend import standardize_dtype
 from keras_like.initializers.initializer import Initializer
 from keras_like.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
+from keras_like.utils.config_keys import known_kwargs
 
 
 class Constant(Initializer):
@@ -34,6 +35,7 @@ class Constant(Initializer):
 
     @classmethod
     def from_config(cls, config):
+        config = known_kwargs(cls, config)
         return cls(deserialize_keras_object(config.get("value", 0.0)))
 
 

@@ -1,5 +1,7 @@
 """`keras_like.initializers.Initializer`, the base class of every initializer."""
 
+from keras_like.utils.config_keys import known_kwargs
+
 
 class Initializer:
     """Initializer base class: an initializer turns a shape and dtype into a tensor.
@@ -37,7 +39,7 @@ class Initializer:
         >>> type(keras_like.initializers.RandomUniform.from_config(init.get_config())).__name__
         'RandomUniform'
         """
-        return cls(**config)
+        return cls(**known_kwargs(cls, config))
 
     def clone(self):
         """A new initializer with the same configuration."""

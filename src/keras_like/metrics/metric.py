@@ -5,6 +5,7 @@ from keras_like.backend import config
 from keras_like.backend.dtypes import standardize_dtype
 from keras_like.backend.naming import auto_name, name_scope, to_snake_case
 from keras_like.backend.variable import Variable
+from keras_like.utils.config_keys import known_kwargs
 
 _MIXED_POLICIES = {"mixed_float16": "float16", "mixed_bfloat16": "bfloat16"}
 
@@ -163,7 +164,7 @@ class Metric:
 
     @classmethod
     def from_config(cls, config):
-        return cls(**config)
+        return cls(**known_kwargs(cls, config))
 
     # -- tracking ----------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from keras_like import ops
 from keras_like.backend import config
 from keras_like.metrics import metrics_utils
 from keras_like.metrics.metric import Metric
+from keras_like.utils.config_keys import known_kwargs
 
 
 def reduce_to_samplewise_values(values, sample_weight, reduce_fn, dtype):
@@ -147,6 +148,9 @@ class MeanMetricWrapper(Mean):
     2.0
     """
 
+    # `**kwargs` go to `fn`, so a config key is never unknown (utils.config_keys).
+    _config_kwargs = None
+
     def __init__(self, fn, name=None, dtype=None, **kwargs):
         super().__init__(name=name, dtype=dtype)
         self._fn = fn
@@ -180,4 +184,4 @@ class MeanMetricWrapper(Mean):
         config = dict(config)
         if "fn" in config:
             config["fn"] = deserialize_function(config["fn"])
-        return cls(**config)
+        return cls(**known_kwargs(cls, config))

@@ -6,6 +6,7 @@ from keras_like.backend.keras_tensor import KerasTensor
 from keras_like.layers.core.input_layer import InputLayer
 from keras_like.layers.layer import Layer
 from keras_like.models.model import Model
+from keras_like.utils.config_keys import known_kwargs
 
 
 class Sequential(Model):
@@ -178,6 +179,8 @@ class Sequential(Model):
     def from_config(cls, config, custom_objects=None):
         from keras_like.saving.serialization_lib import deserialize_keras_object
 
+        # Called for its warning about unknown keys only: the known ones are read below.
+        known_kwargs(cls, {k: v for k, v in config.items() if k != "build_input_shape"})
         model = cls(name=config.get("name"), trainable=config.get("trainable", True))
         for layer_config in config["layers"]:
             layer = deserialize_keras_object(layer_config, custom_objects=custom_objects)

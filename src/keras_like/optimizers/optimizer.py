@@ -4,21 +4,28 @@ Subclasses create their slot variables in `build(variables)` and update one vari
 `update_step(gradient, variable, learning_rate)`, normally with one fused engine call.
 """
 
+import warnings
+
 from keras_like import ops
 from keras_like.backend import naming, optimizer_update, step_scalars
 from keras_like.backend.variable import Variable
+from keras_like.utils.config_keys import known_kwargs
 
 
 class Optimizer:
     """Base class of all optimizers (Keras 3 `keras.optimizers.Optimizer`)."""
+
+    # `**kwargs` takes only Keras 2's `decay` (utils.config_keys reads this for `from_config`).
+    _config_kwargs = frozenset({"decay"})
 
     def __init__(self, learning_rate, weight_decay=None, clipnorm=None, clipvalue=None,
                  global_clipnorm=None, use_ema=False, ema_momentum=0.99,
                  ema_overwrite_frequency=None, loss_scale_factor=None,
                  gradient_accumulation_steps=None, name=None, **kwargs):
         if kwargs.pop("decay", None) is not None:
-            raise ValueError("Argument `decay` is no longer supported; use a learning rate "
-                             "schedule instead.")
+            # Keras 3 warns and goes on: tf.keras optimizer configs carry `"decay": 0.0`.
+            warnings.warn("Argument `decay` is no longer supported and will be ignored.",
+                          stacklevel=2)
         if kwargs:
             raise ValueError(f"Argument(s) not recognized: {kwargs}")
         if name is None:
@@ -302,7 +309,7 @@ class Optimizer:
             from keras_like.optimizers.schedules import deserialize
 
             config["learning_rate"] = deserialize(config["learning_rate"])
-        return cls(**config)
+        return cls(**known_kwargs(cls, config))
 
 
 def _sum_all(values):

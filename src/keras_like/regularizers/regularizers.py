@@ -7,6 +7,7 @@ penalty in the weight's dtype without a cast op, which matters since penalties r
 import math
 
 from keras_like import ops
+from keras_like.utils.config_keys import known_kwargs
 
 
 def validate_float_arg(value, name):
@@ -43,7 +44,7 @@ class Regularizer:
     @classmethod
     def from_config(cls, config):
         """Creates a regularizer from the output of `get_config()`."""
-        return cls(**config)
+        return cls(**known_kwargs(cls, config))
 
     def get_config(self):
         """Returns the regularizer's configuration as a JSON-serializable dict."""

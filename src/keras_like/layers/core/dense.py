@@ -1,6 +1,7 @@
 """Dense: `activation(inputs @ kernel + bias)`."""
 
 from keras_like import activations, constraints, initializers, ops, regularizers
+from keras_like.layers._arg_checks import dimension
 from keras_like.layers.input_spec import InputSpec
 from keras_like.layers.layer import Layer
 
@@ -18,12 +19,7 @@ class Dense(Layer):
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
                  lora_rank=None, lora_alpha=None, quantization_config=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
-            raise ValueError(
-                "Received an invalid value for `units`, expected a positive integer. "
-                f"Received: units={units}"
-            )
-        self.units = units
+        self.units = dimension(self, "units", units)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)

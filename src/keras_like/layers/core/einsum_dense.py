@@ -3,6 +3,7 @@
 import re
 
 from keras_like import activations, constraints, initializers, ops, regularizers
+from keras_like.layers._arg_checks import shape_entries
 from keras_like.layers.input_spec import InputSpec
 from keras_like.layers.layer import Layer
 
@@ -47,10 +48,8 @@ class EinsumDense(Layer):
             )
         _split_equation(equation)  # fail at construction on a malformed equation
         self.equation = equation
-        if isinstance(output_shape, int):
-            self.partial_output_shape = (output_shape,)
-        else:
-            self.partial_output_shape = tuple(output_shape)
+        self.partial_output_shape = shape_entries(self, "output_shape", output_shape,
+                                                  minimum=1)
         self.bias_axes = bias_axes
         self.activation = activations.get(activation)
         self.kernel_initializer = initializers.get(kernel_initializer)

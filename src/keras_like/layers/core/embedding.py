@@ -3,16 +3,8 @@
 import warnings
 
 from keras_like import constraints, initializers, ops, regularizers
+from keras_like.layers._arg_checks import dimension
 from keras_like.layers.layer import Layer
-
-
-def _positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(
-            f"Received an invalid value for `{name}`, expected a positive integer. "
-            f"Received: {name}={value}"
-        )
-    return value
 
 
 class Embedding(Layer):
@@ -51,8 +43,8 @@ class Embedding(Layer):
                 "keras_like does not support LoRA on `Embedding` yet. "
                 f"Received: lora_rank={lora_rank}"
             )
-        self.input_dim = _positive_int(input_dim, "input_dim")
-        self.output_dim = _positive_int(output_dim, "output_dim")
+        self.input_dim = dimension(self, "input_dim", input_dim)
+        self.output_dim = dimension(self, "output_dim", output_dim)
         self.embeddings_initializer = initializers.get(embeddings_initializer)
         self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
         self.embeddings_constraint = constraints.get(embeddings_constraint)

@@ -3,8 +3,21 @@
 from keras_like.backend.dtypes import standardize_dtype
 from keras_like.backend.keras_tensor import KerasTensor
 from keras_like.backend.shapes import standardize_shape
+from keras_like.layers._arg_checks import MAX_DIMENSION, dimension
 from keras_like.layers.layer import Layer
 from keras_like.ops.operation import Node
+from keras_like.utils.config_keys import known_kwargs
+
+
+def _checked_shape(name, shape):
+    try:
+        shape = standardize_shape(shape)
+    except ValueError as e:
+        raise ValueError(f"InputLayer: Invalid `{name}`. {e}") from None
+    if any(d is not None and d > MAX_DIMENSION for d in shape):
+        raise ValueError(f"InputLayer: Argument `{name}` has a dimension larger than "
+                         f"{MAX_DIMENSION}. Received: {name}={shape}")
+    return shape
 
 
 class InputLayer(Layer):
@@ -30,10 +43,12 @@ class InputLayer(Layer):
             batch_shape = input_tensor.shape
         elif shape is None and batch_shape is None:
             raise ValueError("You must pass a `shape` argument.")
+        if batch_size is not None:
+            dimension(self, "batch_size", batch_size)
         if shape is not None:
-            shape = standardize_shape((shape,) if isinstance(shape, int) else shape)
+            shape = _checked_shape("shape", (shape,) if isinstance(shape, int) else shape)
             batch_shape = (batch_size, *shape)
-        self._batch_shape = standardize_shape(batch_shape)
+        self._batch_shape = _checked_shape("batch_shape", batch_shape)
         self._dtype = standardize_dtype(dtype)
         self.sparse = bool(sparse)
         self.ragged = bool(ragged)
@@ -62,7 +77,8 @@ class InputLayer(Layer):
 
     @classmethod
     def from_config(cls, config):
-        return cls(**config)
+        # `dtype` is a bare string here, so Layer.from_config's policy handling does not apply.
+        return cls(**known_kwargs(cls, config))
 
 
 def Input(shape=None, batch_size=None, dtype=None, sparse=None, ragged=None, batch_shape=None,

@@ -1,6 +1,7 @@
 """CategoryEncoding: one-hot, multi-hot or count encoding of integer features."""
 
 from keras_like import ops
+from keras_like.layers._arg_checks import dimension
 from keras_like.layers.layer import Layer
 
 _MODES = ("count", "one_hot", "multi_hot")
@@ -38,7 +39,9 @@ class CategoryEncoding(Layer):
                 "known beforehand, use the IntegerLookup layer instead."
             )
         if isinstance(num_tokens, bool) or not isinstance(num_tokens, int) or num_tokens < 1:
-            raise ValueError(f"`num_tokens` must be >= 1. Received: num_tokens={num_tokens}.")
+            raise ValueError(f"CategoryEncoding: `num_tokens` must be >= 1. "
+                             f"Received: num_tokens={num_tokens!r}.")
+        dimension(self, "num_tokens", num_tokens)
         if sparse:
             raise ValueError(
                 "keras_like has no sparse tensors: `CategoryEncoding` needs `sparse=False`. "

@@ -1,6 +1,7 @@
 """Permute: reorders the non-batch axes of the inputs."""
 
 from keras_like import ops
+from keras_like.layers._arg_checks import shape_entries
 from keras_like.layers.input_spec import InputSpec
 from keras_like.layers.layer import Layer
 
@@ -19,7 +20,7 @@ class Permute(Layer):
 
     def __init__(self, dims, **kwargs):
         super().__init__(**kwargs)
-        self.dims = tuple(dims)
+        self.dims = shape_entries(self, "dims", dims, allow=())
         if sorted(self.dims) != list(range(1, len(self.dims) + 1)):
             raise ValueError(
                 "Invalid permutation argument `dims` for Permute Layer. The set of indices in "

@@ -3,6 +3,7 @@
 import operator
 
 from keras_like import ops
+from keras_like.layers._arg_checks import MAX_DIMENSION
 from keras_like.layers.input_spec import InputSpec
 from keras_like.layers.layer import Layer
 
@@ -23,9 +24,12 @@ class RepeatVector(Layer):
         try:
             n = operator.index(n)
         except (TypeError, OverflowError):
-            raise TypeError(f"Expected an integer value for `n`, got {type(n)}.") from None
-        if n < 0:
-            raise ValueError(f"Argument `n` must be a non-negative integer. Received: n={n}")
+            # A TypeError, as Keras raises for a non-integer `n`.
+            raise TypeError(f"RepeatVector: Expected an integer value for `n`, got {type(n)}."
+                            ) from None
+        if not 0 <= n <= MAX_DIMENSION:
+            raise ValueError(f"RepeatVector: Argument `n` must be a non-negative integer no "
+                             f"larger than {MAX_DIMENSION}. Received: n={n}")
         self.n = n
         self.input_spec = InputSpec(ndim=2)
 

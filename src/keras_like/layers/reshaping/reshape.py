@@ -3,6 +3,7 @@
 import math
 
 from keras_like import ops
+from keras_like.layers._arg_checks import MAX_DIMENSION, shape_entries
 from keras_like.layers.layer import Layer
 
 
@@ -41,18 +42,18 @@ class Reshape(Layer):
 
     def __init__(self, target_shape, **kwargs):
         super().__init__(**kwargs)
-        target_shape = tuple(target_shape)
+        try:
+            target_shape = shape_entries(self, "target_shape", target_shape, allow=(-1,))
+        except ValueError:
+            raise ValueError(
+                "Reshape: The `target_shape` argument must be a tuple of non-negative integers "
+                f"(and at most one -1) no larger than {MAX_DIMENSION}. "
+                f"Received: target_shape={target_shape!r}") from None
         if target_shape.count(-1) > 1:
             raise ValueError(
-                "The `target_shape` argument must not contain more than one `-1` value. "
-                f"Received: target_shape={target_shape}"
+                "Reshape: The `target_shape` argument must not contain more than one `-1` "
+                f"value. Received: target_shape={target_shape}"
             )
-        for d in target_shape:
-            if isinstance(d, bool) or not isinstance(d, int) or (d < 0 and d != -1):
-                raise ValueError(
-                    "The `target_shape` argument must be a tuple of non-negative integers "
-                    f"(and at most one -1). Received: target_shape={target_shape}"
-                )
         self.target_shape = target_shape
 
     def call(self, inputs):

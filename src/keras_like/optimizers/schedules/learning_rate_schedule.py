@@ -10,6 +10,7 @@ import math
 
 from keras_like import ops
 from keras_like.backend import config
+from keras_like.utils.config_keys import known_kwargs
 
 _FLOAT_DTYPES = ("float16", "bfloat16", "float32", "float64")
 
@@ -61,7 +62,7 @@ class LearningRateSchedule:
     @classmethod
     def from_config(cls, config):
         """Instantiates a `LearningRateSchedule` from its config (`get_config()` output)."""
-        return cls(**config)
+        return cls(**known_kwargs(cls, config))
 
 
 def _check_positive(name, value):
