@@ -6,7 +6,11 @@ from keras_like.backend.keras_tensor import KerasTensor
 from keras_like.layers.core.input_layer import InputLayer
 from keras_like.layers.layer import Layer
 from keras_like.models.model import Model
-from keras_like.utils.config_keys import known_kwargs
+from keras_like.utils.config_keys import warn_unknown
+
+# What Keras 3 writes in a Sequential config; from_config reads these (dtype: the layers
+# carry their own policies).
+_CONFIG_KEYS = {"name", "trainable", "dtype", "layers", "build_input_shape"}
 
 
 class Sequential(Model):
@@ -179,8 +183,9 @@ class Sequential(Model):
     def from_config(cls, config, custom_objects=None):
         from keras_like.saving.serialization_lib import deserialize_keras_object
 
-        # Called for its warning about unknown keys only: the known ones are read below.
-        known_kwargs(cls, {k: v for k, v in config.items() if k != "build_input_shape"})
+        unknown = set(config) - _CONFIG_KEYS
+        if unknown:
+            warn_unknown(cls, unknown)
         model = cls(name=config.get("name"), trainable=config.get("trainable", True))
         for layer_config in config["layers"]:
             layer = deserialize_keras_object(layer_config, custom_objects=custom_objects)

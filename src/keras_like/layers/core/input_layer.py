@@ -23,6 +23,11 @@ def _checked_shape(name, shape):
 class InputLayer(Layer):
     """Holds the KerasTensor a functional model starts from."""
 
+    # `**kwargs` take the legacy shape spellings (popped below) and what Layer takes besides
+    # `name` and `dtype`, which are named here (utils.config_keys reads this).
+    _config_kwargs = frozenset({"input_shape", "batch_input_shape", "trainable",
+                                "activity_regularizer", "autocast", "input_dim", "weights"})
+
     def __init__(self, shape=None, batch_size=None, dtype=None, sparse=None, ragged=False,
                  batch_shape=None, input_tensor=None, optional=False, name=None, **kwargs):
         if "input_shape" in kwargs:  # legacy spelling
