@@ -87,7 +87,7 @@ def known_kwargs(cls, config, stacklevel=3):
         return config
     unknown = sorted(k for k in config if k not in accepted)
     if unknown:
-        warn_unknown(cls, unknown, stacklevel + 1)
+        warn_unknown(cls, unknown, stacklevel)
         for key in unknown:
             del config[key]
     return config
