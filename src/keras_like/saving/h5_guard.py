@@ -27,6 +27,7 @@ MAX_NAMES = 1_000_000
 # Deflate's maximal compression ratio is about 1032:1; no compressed dataset expands more.
 _MAX_COMPRESSION_RATIO = 1100
 _NUMERIC_KINDS = "fiub"
+_LINK_KINDS = {h5py.SoftLink: "a soft link", h5py.ExternalLink: "an external link"}
 
 
 class H5Reader:
@@ -64,9 +65,9 @@ class H5Reader:
             if link is None:
                 return None
             if not isinstance(link, h5py.HardLink):
-                raise self.error(f"'{node.name.rstrip('/')}/{part:.200}' is a "
-                                 f"{type(link).__name__}; only hard links are read (Keras "
-                                 "writes no other kind)")
+                kind = _LINK_KINDS.get(type(link), "a user-defined link")
+                raise self.error(f"'{node.name.rstrip('/')}/{part:.200}' is {kind}; only "
+                                 "hard links are read (Keras writes no other kind)")
             try:
                 node = node[part]
             except (KeyError, ValueError, TypeError, OSError, RuntimeError) as e:

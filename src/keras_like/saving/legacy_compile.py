@@ -14,6 +14,8 @@ from keras_like.saving.serialization_lib import deserialize_keras_object, serial
 
 # Compile arguments a training config may carry besides loss, metrics and the optimizer.
 _PASSED_THROUGH = ("loss_weights", "run_eagerly", "steps_per_execution", "jit_compile")
+# Metric ids `compile` resolves by the data rather than by name.
+_COMPILE_METRIC_IDS = ("accuracy", "acc", "crossentropy", "ce")
 # tf.keras optimizer config keys that configure nothing in keras_like.
 _TF_OPTIMIZER_ONLY = ("jit_compile", "is_legacy_optimizer")
 
@@ -87,18 +89,32 @@ def _optimizer(entry, custom_objects):
 
 
 def _nested(value, module, custom_objects):
-    """Losses or metrics: strings stay (compile resolves them), entries are deserialized,
-    lists and per-output dicts are walked."""
+    """Losses or metrics: strings stay (compile resolves them, "accuracy" by the data) once
+    they are known to resolve, entries are deserialized, lists and per-output dicts walked."""
     if isinstance(value, list):
         return [_nested(v, module, custom_objects) for v in value]
     if isinstance(value, dict) and "class_name" not in value:
         return {k: _nested(v, module, custom_objects) for k, v in value.items()}
+    if isinstance(value, str):
+        _check_name(value, module, custom_objects)
+        return value
     if not isinstance(value, dict):
         return value
     entry = dict(value)
     if module == "keras.losses" and isinstance(entry.get("config"), dict):
         entry["config"] = _loss_config(entry["class_name"], entry["config"])
     return deserialize_keras_object(_with_module(entry, module), custom_objects)
+
+
+def _check_name(name, module, custom_objects):
+    """Raises now, not at the first `fit`, for a loss or metric id that resolves to nothing."""
+    from keras_like import losses, metrics
+    from keras_like.saving.object_registration import CustomObjectScope
+
+    if module == "keras.metrics" and name.lower() in _COMPILE_METRIC_IDS:
+        return
+    with CustomObjectScope(custom_objects):
+        (losses if module == "keras.losses" else metrics).get(name)
 
 
 def _loss_config(class_name, config):

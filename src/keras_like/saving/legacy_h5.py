@@ -116,16 +116,21 @@ def _model_from_config(reader, config, custom_objects, safe_mode):
 
 
 def _compile(reader, model, custom_objects, safe_mode):
-    training = _json_attribute(reader, reader.file, "training_config")
+    try:
+        training = _json_attribute(reader, reader.file, "training_config")
+    except ValueError as e:
+        warnings.warn(f"The model from '{reader.path}' is returned uncompiled: {e}",
+                      stacklevel=3)
+        return
     if training is None:
         warnings.warn(f"No training configuration found in '{reader.path}', so the model was "
                       "*not* compiled. Compile it manually.", stacklevel=3)
         return
     try:
         with LoadingFileScope(reader.path), SafeModeScope(safe_mode):
-            arguments = legacy_compile.compile_arguments(
-                training, custom_objects, num_outputs=len(getattr(model, "outputs", None)
-                                                          or [None]))
+            outputs = getattr(model, "outputs", None) or [None]
+            arguments = legacy_compile.compile_arguments(training, custom_objects,
+                                                         num_outputs=len(outputs))
             model.compile(**arguments)
     except Exception as e:  # noqa: BLE001 - compiling is optional; the model still predicts
         warnings.warn(f"The model from '{reader.path}' is returned uncompiled: its training "
