@@ -21,12 +21,12 @@ from legacy_h5_cases import (
 )
 
 import keras_like as keras
+from keras_like.models import model_from_json
 from keras_like.saving.legacy_h5 import (
     load_model_from_hdf5,
     load_weights_from_hdf5,
     save_model_to_hdf5,
 )
-from keras_like.saving.legacy_rebuild import model_from_json
 
 LABELS = np.array([0, 1, 2, 0, 1, 2, 2, 1])
 
@@ -330,3 +330,30 @@ def test_unknown_config_keys_warn_and_are_ignored():
     with pytest.warns(UserWarning, match="time_major"):
         model = model_from_json(json.dumps(config))
     assert model.get_layer("hidden").units == 64
+
+
+# ---- through the public API, as Keras code calls it ------------------------------------------
+
+def test_keras_api_saves_and_loads_h5(tmp_path):
+    path = str(tmp_path / "model.h5")
+    model = keras.models.load_model(data("k2_f1.h5"))
+    x, expected = _expected("k2_f1")
+    np.testing.assert_allclose(model.predict(x, verbose=0), expected, rtol=0, atol=1e-5)
+    with pytest.warns(UserWarning, match="legacy"):
+        model.save(path)
+    again = keras.models.load_model(path)
+    np.testing.assert_array_equal(again.predict(x, verbose=0), model.predict(x, verbose=0))
+    fresh = f1_architecture()
+    fresh.load_weights(data("k2_f1_legacy_weights.h5"), by_name=True)
+    np.testing.assert_allclose(fresh.predict(x, verbose=0), expected, rtol=0, atol=1e-5)
+
+
+def test_open_h5py_files_are_accepted():
+    x, expected = _expected("f1")
+    with h5py.File(data("f1.h5"), "r") as f:
+        model = load_model_from_hdf5(f, compile=False)
+        fresh = f1_architecture()
+        load_weights_from_hdf5(fresh, f)
+        assert f.id.valid  # the caller's file stays open
+    for m in (model, fresh):
+        np.testing.assert_allclose(m.predict(x, verbose=0), expected, rtol=0, atol=1e-5)

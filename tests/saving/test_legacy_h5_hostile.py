@@ -92,7 +92,7 @@ def _(path):
     _set_attribute(path, "model_config", b'{"class_name": "Sequential", "config": ')
 
 
-@case("model_config_deeply_nested", "ValueError", "not valid JSON")
+@case("model_config_deeply_nested", "ValueError", "nests deeper")
 def _(path):
     _set_attribute(path, "model_config", b"[" * 200_000)
 

@@ -10,12 +10,11 @@ registered or passed in `custom_objects` (Python lambdas need `safe_mode=False`)
 unpickled, and every HDF5 read is bounded and checked (`h5_guard`).
 """
 
-import json
 import warnings
 
 import h5py
 
-from keras_like.saving import legacy_compile
+from keras_like.saving import file_checks, legacy_compile
 from keras_like.saving.atomic_file import atomic_path
 from keras_like.saving.h5_guard import open_for_reading
 from keras_like.saving.legacy_config import keras3_model_config
@@ -25,7 +24,6 @@ from keras_like.saving.legacy_h5_optimizer import (
 )
 from keras_like.saving.legacy_h5_weights import load_weights_group, save_weights_group
 from keras_like.saving.legacy_model_json import legacy_model_config, to_json
-from keras_like.saving.legacy_rebuild import rebuild_model
 from keras_like.saving.serialization_lib import LoadingFileScope, SafeModeScope
 
 
@@ -100,19 +98,18 @@ def _json_attribute(reader, obj, name):
     text = reader.string_attribute(obj, name)
     if text is None:
         return None
-    try:
-        return json.loads(text)
-    except (ValueError, RecursionError) as e:
-        raise reader.error(f"the '{name}' attribute is not valid JSON ({e})") from None
+    return file_checks.parse_json(text, f"The '{name}' attribute of '{reader.path}'")
 
 
 def _model_from_config(reader, config, custom_objects, safe_mode):
+    from keras_like.saving.keras_file import model_from_config
+
     try:
         config = keras3_model_config(config)
     except ValueError as e:
         raise reader.error(f"invalid model_config: {e}") from None
-    with LoadingFileScope(reader.path):
-        return rebuild_model(config, custom_objects, safe_mode, f"'{reader.path}'")
+    return model_from_config(config, reader.path, custom_objects, compile=False,
+                             safe_mode=safe_mode)
 
 
 def _compile(reader, model, custom_objects, safe_mode):

@@ -27,10 +27,6 @@ def restore_optimizer_weights(reader, group, model):
     datasets = [reader.dataset(group, name) for name in names]
     if not optimizer.built:
         optimizer.build(model.trainable_variables)
-        if not hasattr(optimizer, "_slot_index"):
-            # Optimizer.build does not record which slot belongs to which variable (`apply`
-            # does when it builds); without it the first training step cannot find them.
-            optimizer._slot_index = {id(v): i for i, v in enumerate(model.trainable_variables)}
     variables = optimizer.variables
     if len(datasets) == len(variables) - 1 and len(variables) > 1 and \
             isinstance(optimizer._learning_rate, Variable) and \
@@ -53,6 +49,6 @@ def restore_optimizer_weights(reader, group, model):
                       "the model starts with a freshly initialized optimizer.", stacklevel=3)
         return
     assign_all(reader, list(zip(variables, datasets)))
-    # The optimizer counts steps on the host too (EMA and schedules read it without a device
-    # read); it must continue from the restored iteration.
-    optimizer._iteration_count = int(optimizer.iterations.numpy())
+    # The optimizer counts steps on the host too (so training never reads the device); it
+    # must continue from the restored iteration.
+    optimizer._sync_iteration_count()
