@@ -7,6 +7,7 @@ import os
 import zipfile
 
 import h5py
+import numpy as np
 import pytest
 from legacy_h5_cases import data
 
@@ -157,3 +158,60 @@ def _broken(change):
 def test_malformed_configs_raise_value_errors(config, problem):
     with pytest.raises(ValueError, match=problem.replace("(", r"\(")):
         keras3_model_config(config)
+
+
+def _keras2_nested(kind, nested_is_output):
+    """A tf.keras 2 `to_json()` of Input(4) -> nested model (Dense 3, relu) [-> Dense 2].
+
+    tf.keras lists a nested model's own graph as its node 0, so its first call is node 1
+    everywhere the outer model refers to it (`_should_skip_first_node`): e.g. a real tf.keras
+    2 file with a nested Sequential has `"inbound_nodes": [[["sequential", 1, 0, {}]]]` in
+    its consumer, while the Sequential's own entry lists that call with its input.
+    """
+    inner_input = {"class_name": "InputLayer", "config": {
+        "batch_input_shape": [None, 4], "dtype": "float32", "sparse": False, "ragged": False,
+        "name": "inner_in"}}
+    inner_dense = {"class_name": "Dense", "config": {
+        "name": "inner_dense", "trainable": True, "dtype": "float32", "units": 3,
+        "activation": "relu"}}
+    if kind == "Sequential":
+        inner_config = {"name": "inner", "layers": [inner_input, inner_dense]}
+    else:
+        inner_config = {"name": "inner", "layers": [
+            {**inner_input, "name": "inner_in", "inbound_nodes": []},
+            {**inner_dense, "name": "inner_dense",
+             "inbound_nodes": [[["inner_in", 0, 0, {}]]]}],
+            "input_layers": [["inner_in", 0, 0]], "output_layers": [["inner_dense", 0, 0]]}
+    layers = [
+        {"class_name": "InputLayer", "config": {"batch_input_shape": [None, 4],
+                                                "dtype": "float32", "name": "outer_in"},
+         "name": "outer_in", "inbound_nodes": []},
+        {"class_name": kind, "config": inner_config, "name": "inner",
+         "inbound_nodes": [[["outer_in", 0, 0, {}]]]},
+    ]
+    output = ["inner", 1, 0]
+    if not nested_is_output:
+        layers.append({"class_name": "Dense", "config": {
+            "name": "head", "trainable": True, "dtype": "float32", "units": 2,
+            "activation": "linear"}, "name": "head", "inbound_nodes": [[["inner", 1, 0, {}]]]})
+        output = ["head", 0, 0]
+    return {"class_name": "Functional", "config": {
+        "name": "outer", "layers": layers, "input_layers": [["outer_in", 0, 0]],
+        "output_layers": [output]}, "keras_version": "2.21.0", "backend": "tensorflow"}
+
+
+@pytest.mark.parametrize("kind", ["Sequential", "Functional", "Model"])
+@pytest.mark.parametrize("nested_is_output", [False, True])
+def test_keras2_nested_models_rebuild(kind, nested_is_output):
+    from keras_like.models import model_from_json
+
+    model = model_from_json(json.dumps(_keras2_nested(kind, nested_is_output)))
+    inner = model.get_layer("inner")
+    assert type(inner).__name__ == ("Sequential" if kind == "Sequential" else "Functional")
+    x = np.random.default_rng(0).standard_normal((5, 4)).astype("float32")
+    kernel, bias = (w.numpy() for w in inner.weights)
+    expected = np.maximum(x @ kernel + bias, 0)
+    if not nested_is_output:
+        head_kernel, head_bias = (w.numpy() for w in model.get_layer("head").weights)
+        expected = expected @ head_kernel + head_bias
+    np.testing.assert_allclose(model.predict(x, verbose=0), expected, rtol=1e-5, atol=1e-6)

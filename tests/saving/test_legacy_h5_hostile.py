@@ -343,6 +343,29 @@ def test_mismatched_optimizer_state_warns_and_keeps_a_fresh_optimizer(tmp_path):
     assert int(model.optimizer.iterations.numpy()) == 0
 
 
+@pytest.mark.parametrize("damage, message", [
+    ("soft_link", "soft link"),
+    ("legacy_optimizer", "legacy tf.keras optimizer"),
+    ("keras_version_number", "must be a string"),
+])
+def test_unusable_optimizer_state_warns_and_keeps_a_fresh_optimizer(tmp_path, damage, message):
+    path = writable_copy("f1.h5", tmp_path)
+    if damage == "soft_link":
+        with h5py.File(path, "r+") as f:
+            del f["optimizer_weights/adam/iteration"]
+            f["optimizer_weights/adam/iteration"] = h5py.SoftLink("/model_weights")
+    elif damage == "legacy_optimizer":
+        # tf.keras < 2.11 optimizers save hyperparameters and per-kind slot blocks.
+        _training_config(path, lambda c: c["optimizer_config"]["config"].update(
+            is_legacy_optimizer=True))
+    else:
+        _set_attribute(path, "keras_version", np.int64(3))
+    with pytest.warns(UserWarning, match=message):
+        model = load_model_from_hdf5(path)
+    assert model.compiled
+    assert int(model.optimizer.iterations.numpy()) == 0
+
+
 def test_unknown_training_config_keys_are_ignored(tmp_path):
     path = writable_copy("f1.h5", tmp_path)
     _training_config(path, lambda c: c.update(sample_weight_mode=None, something_new=3))

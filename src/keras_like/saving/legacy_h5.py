@@ -134,13 +134,18 @@ def _compile(reader, model, custom_objects, safe_mode):
                       f"configuration cannot be rebuilt ({type(e).__name__}: {e}). Compile "
                       "it manually to train it.", stacklevel=3)
         return
-    group = reader.find(reader.file, "optimizer_weights")
-    if group is None:
+    try:
+        _restore_optimizer(reader, model, training)
+    except ValueError as e:
+        warnings.warn(f"Not restoring the optimizer state: {e}; the model starts with a fresh "
+                      "optimizer.", stacklevel=3)
+
+
+def _restore_optimizer(reader, model, training):
+    if reader.find(reader.file, "optimizer_weights") is None:
         return
     version = reader.string_attribute(reader.file, "keras_version")
     if legacy_compile.is_legacy_optimizer(training, version):
-        warnings.warn(f"Not restoring the optimizer state from '{reader.path}': it was saved "
-                      "by a legacy tf.keras optimizer, whose variables do not line up with "
-                      "keras_like's; the model starts with a fresh optimizer.", stacklevel=3)
-        return
+        raise reader.error("the optimizer state was saved by a legacy tf.keras optimizer, "
+                           "whose variables do not line up with keras_like's")
     restore_optimizer_weights(reader, reader.group(reader.file, "optimizer_weights"), model)

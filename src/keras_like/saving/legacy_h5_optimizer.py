@@ -46,7 +46,7 @@ def restore_optimizer_weights(reader, group, model):
                 break
     if problem is not None:
         warnings.warn(f"Not restoring the optimizer state from '{reader.path}' ({problem}); "
-                      "the model starts with a freshly initialized optimizer.", stacklevel=3)
+                      "the model starts with a freshly initialized optimizer.", stacklevel=5)
         return
     assign_all(reader, list(zip(variables, datasets)))
     # The optimizer counts steps on the host too (so training never reads the device); it
