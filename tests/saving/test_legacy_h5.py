@@ -251,6 +251,43 @@ def test_written_layout_matches_keras(tmp_path):
             {key: v for key, v in theirs.items() if key != "jit_compile"}
 
 
+def _f4_without_layer_normalization():
+    """f4's graph (see keras3_f4_h5_model_config.json) minus its LayerNormalization, which
+    keras_like does not have yet."""
+    in_a, in_b = keras.Input((16,), name="in_a"), keras.Input((8,), name="in_b")
+    dense_a = keras.layers.Dense(16, activation="relu", name="dense_a")(in_a)
+    residual = keras.layers.Add(name="residual")([in_a, dense_a])
+    dense_b = keras.layers.Dense(8, activation="tanh", name="dense_b")(in_b)
+    concat = keras.layers.Concatenate(name="concat")([residual, dense_b])
+    act = keras.layers.Activation("gelu", name="act")(concat)
+    out = keras.layers.Dense(4, name="out")(act)
+    return keras.Model([in_a, in_b], out, name="f4_two_inputs")
+
+
+def test_written_functional_config_matches_keras(tmp_path):
+    """Functional entries as Keras 3's legacy writer makes them (f4.h5's model_config)."""
+    with open(data("keras3_f4_h5_model_config.json")) as f:
+        keras_config = json.load(f)
+    path = tmp_path / "f4_like.h5"
+    save_model_to_hdf5(_f4_without_layer_normalization(), path)
+    with h5py.File(path, "r") as f:
+        ours = json.loads(f.attrs["model_config"])
+        layer_names = list(f["model_weights"].attrs["layer_names"])
+    assert ours["class_name"] == keras_config["class_name"] == "Functional"
+    mine, theirs = ours["config"], keras_config["config"]
+    assert list(mine) == list(theirs)
+    for key in ("name", "trainable", "input_layers", "output_layers"):
+        assert mine[key] == theirs[key]
+    expected = [entry for entry in theirs["layers"] if entry["name"] != "ln"]
+    assert [entry["name"] for entry in mine["layers"]] == [e["name"] for e in expected]
+    assert layer_names == [e["name"] for e in expected]
+    for entry, real in zip(mine["layers"], expected):
+        if entry["name"] == "act":  # called on `concat` here, on `ln` in f4
+            entry, real = dict(entry), dict(real)
+            del entry["inbound_nodes"], real["inbound_nodes"]
+        assert entry == real
+
+
 def test_long_name_lists_are_chunked_and_read_back(tmp_path):
     names = [f"activation_{i:03d}_" + "x" * 240 for i in range(300)]
     model = keras.Sequential([keras.Input((3,))] +
