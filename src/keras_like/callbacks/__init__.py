@@ -1,5 +1,6 @@
 """`keras_like.callbacks`."""
 
+from keras_like.callbacks.backup_and_restore import BackupAndRestore
 from keras_like.callbacks.callback import Callback
 from keras_like.callbacks.callback_list import CallbackList
 from keras_like.callbacks.csv_logger import CSVLogger
@@ -13,7 +14,7 @@ from keras_like.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
 from keras_like.callbacks.terminate_on_nan import TerminateOnNaN
 
 __all__ = [
-    "CSVLogger", "Callback", "CallbackList", "EarlyStopping", "History", "LambdaCallback",
-    "LearningRateScheduler", "ModelCheckpoint", "ProgbarLogger", "ReduceLROnPlateau",
-    "TerminateOnNaN",
+    "BackupAndRestore", "CSVLogger", "Callback", "CallbackList", "EarlyStopping", "History",
+    "LambdaCallback", "LearningRateScheduler", "ModelCheckpoint", "ProgbarLogger",
+    "ReduceLROnPlateau", "TerminateOnNaN",
 ]

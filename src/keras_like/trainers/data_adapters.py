@@ -16,6 +16,7 @@ import numpy as np
 
 from keras_like import tree
 from keras_like.backend import Tensor
+from keras_like.trainers import resume_state
 
 
 def unpack_x_y_sample_weight(data):
@@ -376,6 +377,9 @@ class EpochIterator:
     many steps drawn from one continuing pass; when the pass ends first, the epoch stops early
     with a warning and the next epoch starts a new pass. A generator can only be walked once:
     `exhausted` says so after it ran dry.
+
+    `pass_position` tells a backup where the data stands and `resume_at` makes a restarted
+    run go on from there with the same batches (see `resume_state`).
     """
 
     def __init__(self, x, y=None, sample_weight=None, batch_size=None, steps_per_epoch=None,
@@ -386,7 +390,9 @@ class EpochIterator:
             steps_per_epoch=steps_per_epoch, shuffle=shuffle, class_weight=class_weight)
         self._num_batches = self.data_adapter.num_batches
         self._current_iterator = None
-        self._steps_seen = 0
+        self._steps_seen = 0  # batches read from the current pass
+        self._pass_rng = None  # the host random state when the current pass started
+        self._resume = None
 
     @property
     def num_batches(self):
@@ -404,6 +410,22 @@ class EpochIterator:
         self._num_batches = self.data_adapter.num_batches
         self._steps_seen = 0
 
+    def pass_position(self):
+        """`(batches read, host random state at its start)` of the pass the next epoch goes
+        on with, or None when the next epoch starts a new pass."""
+        if not self._steps_seen or self._pass_rng is None:
+            return None
+        return self._steps_seen, self._pass_rng
+
+    def resume_at(self, step, batches, pass_rng, after_replay=None):
+        """Makes the next epoch start at `step`, `batches` into a pass replayed from the
+        host random state `pass_rng` (see `pass_position`).
+
+        The replayed batches are read, not yielded; `after_replay(last_batch)` runs once they
+        are (`last_batch` is None when there were none).
+        """
+        self._resume = (step, batches, pass_rng, after_replay)
+
     def __iter__(self):
         adapter = self.data_adapter
         adapter.on_epoch_begin()
@@ -413,14 +435,44 @@ class EpochIterator:
             # Also runs when the caller stops early and closes this generator.
             adapter.on_epoch_end()
 
+    def _start_pass(self, adapter, skip=0, pass_rng=None, after_replay=None):
+        """A new pass over the data; with `skip`, the replay of an interrupted pass."""
+        current = resume_state.host_rng_state()
+        if not skip:
+            pass_rng = None
+        # The state just before the pass draws its order (the adapters shuffle on the first
+        # batch, which the caller reads next).
+        self._pass_rng = current if pass_rng is None else pass_rng
+        if pass_rng is not None:
+            resume_state.set_host_rng_state(pass_rng)
+        iterator = iter(adapter.get_iterator())
+        last_batch = None
+        for _ in range(skip):
+            try:
+                last_batch = next(iterator)
+            except StopIteration:
+                raise ValueError(
+                    f"Cannot resume training {skip} batches into a pass over the data: the "
+                    "data now has fewer batches. Resume with the data the backup was made "
+                    "with.") from None
+        if pass_rng is not None:
+            resume_state.set_host_rng_state(current)
+        if after_replay is not None:
+            after_replay(last_batch)
+        self._steps_seen = skip
+        return iterator
+
     def _steps(self, adapter):
+        first_step, skip, pass_rng, after_replay = self._resume or (0, 0, None, None)
+        self._resume = None
         steps = self.steps_per_epoch or self._num_batches or -1
         if steps > 0:
-            if self._current_iterator is None or self.steps_per_epoch is None:
-                self._current_iterator = iter(adapter.get_iterator())
-                self._steps_seen = 0
+            if (self._current_iterator is None or self.steps_per_epoch is None
+                    or skip or after_replay is not None):
+                self._current_iterator = self._start_pass(adapter, skip, pass_rng,
+                                                          after_replay)
             iterator = self._current_iterator
-            for step in range(steps):
+            for step in range(first_step, steps):
                 if self._num_batches and self._steps_seen >= self._num_batches:
                     if self.steps_per_epoch:
                         _interrupted_warning()
@@ -432,6 +484,7 @@ class EpochIterator:
                         self._num_batches = self._steps_seen
                     _interrupted_warning()
                     self._current_iterator = None
+                    self._steps_seen = 0
                     break
                 self._steps_seen += 1
                 yield step, batch
@@ -439,9 +492,12 @@ class EpochIterator:
                 self._current_iterator = None
                 self._steps_seen = 0
         else:
-            step = -1
-            for step, batch in enumerate(adapter.get_iterator()):
+            step = first_step - 1
+            for step, batch in enumerate(self._start_pass(adapter, skip, pass_rng,
+                                                          after_replay), start=first_step):
+                self._steps_seen += 1
                 yield step, batch
+            self._steps_seen = 0
             if self._num_batches is None and step >= 0:
                 self._num_batches = step + 1
 

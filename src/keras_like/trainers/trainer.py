@@ -44,6 +44,9 @@ class Trainer:
         self.stop_training = False
         self.history = None
         self._initial_epoch = None
+        # Set by BackupAndRestore: where the next `fit` resumes (a `resume_state.ResumePoint`).
+        self._resume_point = None
+        self._fit_epoch_iterator = None
         self._compile_loss = None
         self._compile_metrics = None
         self._loss_tracker = None
@@ -338,8 +341,10 @@ class Trainer:
                                         add_history=True)
         self.stop_training = False
         training_logs = {}
+        self._fit_epoch_iterator = epoch_iterator  # where BackupAndRestore reads the data state
         callbacks.on_train_begin()
         initial_epoch = self._initial_epoch or initial_epoch
+        resume, self._resume_point = self._resume_point, None
         logs_needed = callbacks.train_batch_logs_needed
         batch_begin, batch_end = callbacks.on_train_batch_begin, callbacks.on_train_batch_end
         try:
@@ -349,6 +354,9 @@ class Trainer:
                     break
                 self.reset_metrics()
                 self._batch_logs_skipped = False
+                if resume is not None:
+                    resume.start_epoch(self, epoch_iterator)
+                    resume = None
                 callbacks.on_epoch_begin(epoch)
                 logs = {}
                 batches = iter(epoch_iterator)
@@ -379,6 +387,7 @@ class Trainer:
         finally:
             self._batch_logs_needed = True
             self._batch_logs_skipped = False
+            self._fit_epoch_iterator = None
         if getattr(self.optimizer, "built", False) and epochs > 0:
             self.optimizer.finalize_variable_values(self.trainable_weights)
         self._eval_epoch_iterator = None
