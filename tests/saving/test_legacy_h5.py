@@ -394,3 +394,34 @@ def test_open_h5py_files_are_accepted():
         assert f.id.valid  # the caller's file stays open
     for m in (model, fresh):
         np.testing.assert_allclose(m.predict(x, verbose=0), expected, rtol=0, atol=1e-5)
+
+
+@keras.saving.register_keras_serializable(package="legacy_h5_tests")
+class _Scale(keras.layers.Layer):
+    def __init__(self, factor=2.0, **kwargs):
+        super().__init__(**kwargs)
+        self.factor = factor
+
+    def build(self, input_shape):
+        self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones", name="w")
+
+    def call(self, x):
+        return x * self.w * self.factor
+
+    def get_config(self):
+        return {**super().get_config(), "factor": self.factor}
+
+
+def test_registered_custom_layer_round_trips(tmp_path):
+    model = keras.Sequential([keras.Input((3,)), _Scale(3.0, name="scale"),
+                              keras.layers.Dense(2, name="d")])
+    model.get_layer("scale").w.assign(np.array([1.0, -2.0, 0.5], "float32"))
+    path = tmp_path / "custom.h5"
+    save_model_to_hdf5(model, path)
+    with h5py.File(path, "r") as f:
+        entry = json.loads(f.attrs["model_config"])["config"]["layers"][1]
+    assert entry["class_name"] == "legacy_h5_tests>_Scale"  # the registered name, as Keras
+    loaded = load_model_from_hdf5(path, compile=False)
+    assert isinstance(loaded.get_layer("scale"), _Scale) and loaded.get_layer("scale").factor == 3
+    x = model_inputs(model)
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
