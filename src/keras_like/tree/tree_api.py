@@ -204,7 +204,7 @@ def _flatten_default(x, out):
     """Appends the leaves of `x` to `out` and returns `out`."""
     t = type(x)
     if t is dict or t is collections.defaultdict:
-        children = [x[k] for k in _sorted_keys(x)]
+        children = map(x.__getitem__, _sorted_keys(x))
     elif t is collections.OrderedDict:
         children = x.values()
     elif t is list or t is tuple or _is_default_node(x):
@@ -348,6 +348,9 @@ def pack_sequence_as(structure, flat_sequence):
         raise TypeError(
             f"`flat_sequence` must be an iterable of leaves. Received: {flat_sequence!r}"
         ) from None
+    if len(leaves) == 1 and type(structure) not in _NODE_TYPES and not isinstance(structure,
+                                                                                tuple):
+        return leaves[0]  # a leaf, the commonest structure of a layer call
     remaining = iter(leaves)
     try:
         packed = _pack_default(structure, remaining)
@@ -389,6 +392,10 @@ def map_structure(func, *structures, none_is_leaf=True):
     if not structures:
         raise ValueError("Must provide at least one structure")
     if len(structures) == 1:
+        structure = structures[0]
+        if none_is_leaf and type(structure) not in _NODE_TYPES and not isinstance(structure,
+                                                                                  tuple):
+            return func(structure)  # a leaf (a tuple subclass takes the general path)
         return _map(func, structures, none_is_leaf)
 
     def func_with_check(*args):
