@@ -8,14 +8,19 @@ automatically on the first call); `call(inputs, training=None, mask=None)` compu
 import inspect
 import threading
 
-from keras_like import dtype_policies
+from keras_like import dtype_policies, tree
 from keras_like.backend import Tensor, naming, tracking
 from keras_like.backend.convert import convert_to_tensor
 from keras_like.backend.keras_tensor import KerasTensor
 from keras_like.backend.variable import AutocastScope, Variable
 from keras_like.layers.input_spec import assert_input_compatibility
 from keras_like.ops.operation import Operation, any_symbolic
-from keras_like.utils import tree
+from keras_like.utils.config_keys import (
+    claim_lenient_init,
+    known_kwargs,
+    lenient_init,
+    warn_unknown,
+)
 
 _ALLOWED_LEGACY_KWARGS = {"input_shape", "input_dim", "batch_input_shape", "batch_size",
                           "weights"}
@@ -59,10 +64,16 @@ class Layer(Operation):
     ...         return x * self.w
     """
 
+    # The only names `**kwargs` takes (utils.config_keys reads this for `from_config`).
+    _config_kwargs = _ALLOWED_LEGACY_KWARGS
+
     def __init__(self, *, activity_regularizer=None, trainable=True, dtype=None,
                  autocast=True, name=None, **kwargs):
         unknown = set(kwargs) - _ALLOWED_LEGACY_KWARGS
-        if unknown:
+        if claim_lenient_init(type(self)) and unknown:
+            warn_unknown(type(self), unknown, stacklevel=3)
+            kwargs = {k: v for k, v in kwargs.items() if k not in unknown}
+        elif unknown:
             raise ValueError(
                 f"Unrecognized keyword arguments passed to {type(self).__name__}: "
                 f"{ {k: kwargs[k] for k in sorted(unknown)} }"
@@ -525,10 +536,11 @@ class Layer(Operation):
 
     @classmethod
     def from_config(cls, config):
-        config = dict(config)
+        config = known_kwargs(cls, config)
         if isinstance(config.get("dtype"), dict):
             config["dtype"] = dtype_policies.get(config["dtype"])
-        return cls(**config)
+        with lenient_init(cls):
+            return cls(**config)
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"

@@ -8,11 +8,11 @@ multiplied in, and the result is reduced.
 
 import numpy as np
 
-from keras_like import dtype_policies, ops
+from keras_like import dtype_policies, ops, tree
 from keras_like.backend import Tensor, config
 from keras_like.backend.keras_tensor import KerasTensor
 from keras_like.backend.naming import auto_name, to_snake_case
-from keras_like.utils import tree
+from keras_like.utils.config_keys import known_kwargs
 
 REDUCTIONS = ("sum_over_batch_size", "sum", None, "none", "mean", "mean_with_sample_weight")
 _NUMBERS = (int, float, bool, np.generic)
@@ -75,7 +75,7 @@ class Loss:
 
     @classmethod
     def from_config(cls, config):
-        return cls(**config)
+        return cls(**config_kwargs(cls, config))
 
     def _obj_type(self):
         return "Loss"
@@ -110,6 +110,16 @@ def _convert(x, dtype):
     if type(x) is Tensor or not _is_structure(x):
         return as_tensor(x, dtype)
     return tree.map_structure(lambda v: as_tensor(v, dtype), x)
+
+
+def config_kwargs(cls, config):
+    """A loss config as arguments of `cls`: without the keys `cls` does not take (with a
+    warning, see utils.config_keys), and tf.keras's `reduction="auto"` read as Keras 3's
+    default, which is what "auto" meant outside TF distribution strategies."""
+    config = known_kwargs(cls, config, stacklevel=4)
+    if config.get("reduction") == "auto":
+        config["reduction"] = "sum_over_batch_size"
+    return config
 
 
 def standardize_reduction(reduction):

@@ -10,9 +10,10 @@ sum by the number of loss values, `"sum"` sums, `"mean_with_sample_weight"` divi
 of the sample weights, `"none"`/`None` returns the unreduced losses.
 """
 
+from keras_like import tree
 from keras_like.losses.ctc import ctc
 from keras_like.losses.hinge import categorical_hinge, hinge, squared_hinge
-from keras_like.losses.loss import Loss, squeeze_or_expand_to_same_rank
+from keras_like.losses.loss import Loss, config_kwargs, squeeze_or_expand_to_same_rank
 from keras_like.losses.probabilistic import (
     binary_crossentropy,
     binary_focal_crossentropy,
@@ -34,7 +35,6 @@ from keras_like.losses.regression import (
 )
 from keras_like.losses.segmentation import circle, dice, tversky
 from keras_like.saving import serialization_lib as serialization
-from keras_like.utils import tree
 
 
 def _serialize_fn(fn):
@@ -66,6 +66,9 @@ class LossFunctionWrapper(Loss):
     >>> float(loss([[0.0]], [[3.0]]))
     4.0
     """
+
+    # `**kwargs` go to `fn`, so a config key is never unknown (utils.config_keys).
+    _config_kwargs = None
 
     def __init__(self, fn, reduction="sum_over_batch_size", name=None, dtype=None, **kwargs):
         super().__init__(name=name, reduction=reduction, dtype=dtype)
@@ -102,7 +105,7 @@ class LossFunctionWrapper(Loss):
 
             config["fn"] = deserialize(config["fn"])
             config = {k: serialization.deserialize_keras_object(v) for k, v in config.items()}
-        return cls(**config)
+        return cls(**config_kwargs(cls, config))
 
     def __repr__(self):
         return f"<LossFunctionWrapper({self.fn}, kwargs={self._fn_kwargs})>"
@@ -121,7 +124,8 @@ class _Builtin(LossFunctionWrapper):
 
     @classmethod
     def from_config(cls, config):
-        return cls(**config)
+        # A tf.keras config names its function too (`"fn"`): dropped, since the class fixes it.
+        return cls(**config_kwargs(cls, config))
 
 
 class MeanSquaredError(_Builtin):

@@ -17,12 +17,13 @@ from collections import deque
 
 import numpy as np
 
+from keras_like import tree
 from keras_like.backend import Tensor, naming
 from keras_like.backend.keras_tensor import KerasTensor
 from keras_like.layers.layer import Layer
 from keras_like.ops.operation import FunctionOperation, Operation
 from keras_like.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
-from keras_like.utils import tree
+from keras_like.utils.config_keys import known_kwargs
 
 # Our ops modules and the Keras modules that hold the matching op classes.
 _OPS_MODULES = {
@@ -387,7 +388,7 @@ def functional_from_config(cls, config, custom_objects=None):
     outputs = map_tensors(output_layers)
     if trainable is not None:
         config["trainable"] = trainable
-    model = cls(inputs=inputs, outputs=outputs, name=name, **config)
+    model = cls(inputs=inputs, outputs=outputs, name=name, **known_kwargs(cls, config, 4))
     if trainable is False:
         model.trainable = False
     return model

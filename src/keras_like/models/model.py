@@ -4,11 +4,12 @@
 arbitrary Python models.
 """
 
+from keras_like import tree
 from keras_like.backend.keras_tensor import KerasTensor
 from keras_like.layers.layer import Layer
 from keras_like.models.model_saving import ModelSaving
 from keras_like.trainers.trainer import Trainer
-from keras_like.utils import tree
+from keras_like.utils.config_keys import known_kwargs, lenient_init
 
 
 def _is_functional_call(args, kwargs):
@@ -21,6 +22,9 @@ def _is_functional_call(args, kwargs):
 
 class Model(ModelSaving, Trainer, Layer):
     """Groups layers into an object with training and inference features."""
+
+    # `__init__(*args, **kwargs)` hands its keywords to Layer (utils.config_keys reads this).
+    _config_kwargs = Layer
 
     def __new__(cls, *args, **kwargs):
         if cls is Model and _is_functional_call(args, kwargs):
@@ -138,7 +142,8 @@ class Model(ModelSaving, Trainer, Layer):
 
             return functional_from_config(cls, config, custom_objects)
         try:
-            return cls(**config)
+            with lenient_init(cls):
+                return cls(**known_kwargs(cls, config))
         except TypeError as e:
             raise TypeError(
                 "Unable to revive model from config. When overriding the `get_config()` "
