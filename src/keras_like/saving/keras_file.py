@@ -7,11 +7,14 @@ they occupy, a missing or oversized `config.json`. A folder holding the same thr
 """
 
 import datetime
+import io
 import json
 import os
 import shutil
+import struct
 import tempfile
 import zipfile
+import zlib
 
 from keras_like.saving import file_checks, saveable_tree
 from keras_like.saving.atomic_file import atomic_path
@@ -82,6 +85,10 @@ def _load_from_folder(folder, custom_objects, compile, safe_mode):
     if not os.path.isfile(config_path):
         raise IsADirectoryError(f"'{folder}' is a directory without a {CONFIG}; expected "
                                 "a `.keras` file or a folder saved with zipped=False.")
+    size = os.path.getsize(config_path)
+    if size > file_checks.MAX_CONFIG_BYTES:
+        raise ValueError(f"{config_path} is {size} bytes; refused (more than "
+                         f"{file_checks.MAX_CONFIG_BYTES}).")
     with open(config_path, "rb") as f:
         config = file_checks.parse_json(f.read(file_checks.MAX_CONFIG_BYTES + 1),
                                         config_path)
@@ -187,7 +194,9 @@ def _read_config(archive, filepath):
                          f"than {file_checks.MAX_CONFIG_BYTES}).")
     try:
         data = archive.read(info)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+    # RuntimeError: an encrypted member; NotImplementedError: an unknown compression method.
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError,
+            NotImplementedError) as e:
         raise ValueError(f"{filepath}: {CONFIG} cannot be read ({e}).") from None
     return file_checks.parse_json(data, f"{filepath} ({CONFIG})")
 
@@ -195,13 +204,14 @@ def _read_config(archive, filepath):
 class _weights_member:  # noqa: N801 - a context manager
     """The archive's `model.weights.h5` as a seekable file for h5py.
 
-    A stored member is read in place; a compressed one is inflated into a temporary file
-    first (h5py seeks, and seeking in a compressed stream restarts it).
+    A stored member is read in place, through a window on the archive file; a compressed one
+    is inflated into a temporary file first (h5py seeks, and seeking in a compressed stream
+    restarts it). Either way its CRC is checked before h5py sees a byte.
     """
 
     def __init__(self, archive, filepath):
         self.archive, self.filepath = archive, filepath
-        self._temp = None
+        self._handle = None
 
     def __enter__(self):
         try:
@@ -210,18 +220,96 @@ class _weights_member:  # noqa: N801 - a context manager
             raise ValueError(f"{self.filepath} has no {WEIGHTS} (members: "
                              f"{self.archive.namelist()[:10]}).") from None
         try:
-            member = self.archive.open(info)
-            if info.compress_type == zipfile.ZIP_STORED:
-                self._handle = member
-                return member
-            self._temp = tempfile.TemporaryFile()
-            shutil.copyfileobj(member, self._temp, 1 << 20)
-            member.close()
-            self._temp.seek(0)
-            self._handle = self._temp
-            return self._temp
-        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as e:
+            # Validates the local header (name, encryption, compression method) and, for a
+            # compressed member, checks the CRC while inflating.
+            with self.archive.open(info) as member:
+                if info.compress_type == zipfile.ZIP_STORED:
+                    self._handle = _StoredMember(self.filepath, info)
+                else:
+                    self._handle = tempfile.TemporaryFile()
+                    shutil.copyfileobj(member, self._handle, 1 << 20)
+                    self._handle.seek(0)
+            if isinstance(self._handle, _StoredMember):
+                self._handle.check_crc()
+            return self._handle
+        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError,
+                RuntimeError) as e:
+            if self._handle is not None:
+                self._handle.close()
             raise ValueError(f"{self.filepath}: {WEIGHTS} cannot be read ({e}).") from None
 
     def __exit__(self, *exc):
         self._handle.close()
+
+
+class _StoredMember(io.RawIOBase):
+    """A stored zip member as a read-only, seekable file of its own.
+
+    zipfile's member objects (before Python 3.12) reread the member from its start on every
+    backward seek, and h5py seeks all the time: a large model loaded through one took
+    seconds per hundred MB. This reads the archive file directly, within the member's bytes.
+    """
+
+    def __init__(self, archive_path, info):
+        super().__init__()
+        self._file = open(archive_path, "rb")
+        try:
+            self._file.seek(info.header_offset)
+            header = self._file.read(30)
+            if len(header) != 30 or header[:4] != b"PK\x03\x04":
+                raise zipfile.BadZipFile(f"bad local header for {info.filename!r}")
+            name_length, extra_length = struct.unpack("<HH", header[26:30])
+            self._start = info.header_offset + 30 + name_length + extra_length
+            self._size = info.file_size
+            self._crc = info.CRC
+            end = os.fstat(self._file.fileno()).st_size
+            if info.compress_size != info.file_size or self._start + self._size > end:
+                raise zipfile.BadZipFile(f"{info.filename!r} extends past the archive's end "
+                                         "or its sizes disagree")
+        except BaseException:
+            self._file.close()
+            raise
+        self._position = 0
+
+    def check_crc(self):
+        crc = 0
+        self.seek(0)
+        while block := self.read(1 << 20):
+            crc = zlib.crc32(block, crc)
+        self.seek(0)
+        if crc != self._crc:
+            raise zipfile.BadZipFile(f"Bad CRC-32 for file {WEIGHTS!r}")
+
+    def readable(self):
+        return True
+
+    def seekable(self):
+        return True
+
+    def tell(self):
+        return self._position
+
+    def seek(self, offset, whence=io.SEEK_SET):
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self._size}.get(whence)
+        if base is None:
+            raise ValueError(f"invalid whence {whence!r}")
+        if base + offset < 0:
+            raise OSError(f"negative seek position {base + offset}")
+        self._position = base + offset
+        return self._position
+
+    def readinto(self, buffer):
+        count = max(0, min(len(buffer), self._size - self._position))
+        if count == 0:
+            return 0
+        self._file.seek(self._start + self._position)
+        got = self._file.readinto(memoryview(buffer)[:count])
+        self._position += got
+        return got
+
+    def close(self):
+        # Also runs from __del__ of an instance whose __init__ failed to open the file.
+        file = getattr(self, "_file", None)
+        if file is not None:
+            file.close()
+        super().close()

@@ -9,6 +9,8 @@ the live variable it fills, links and external or virtual storage are refused, a
 problem is a ValueError naming the file and the dataset.
 """
 
+import contextlib
+
 import h5py
 import numpy as np
 
@@ -67,27 +69,31 @@ class WeightsReader:
         self.visited = set()
 
     def has(self, path):
-        return _vars_path(path) in self._file
+        with _hdf5_errors(self.filename, _vars_path(path)):
+            return _vars_path(path) in self._file
 
     def count(self, path):
         """Number of datasets stored for `path` (0 when the group is missing)."""
-        group = self._group(path)
-        return 0 if group is None else len(_dataset_names(group, self._where(path)))
+        with _hdf5_errors(self.filename, _vars_path(path)):
+            group = self._group(path)
+            return 0 if group is None else len(_dataset_names(group, self._where(path)))
 
     def read(self, path, variables, owner):
         """The stored values for `variables` (a list of live Variables) in order.
 
-        Raises ValueError when the count, a shape or a dtype does not fit.
+        Raises ValueError when the count, a shape or a dtype does not fit, or when the
+        file's structure is damaged.
         """
-        group = self._group(path)
-        names = [] if group is None else _dataset_names(group, self._where(path))
-        self.visited.add(_vars_path(path))
-        if len(names) != len(variables):
-            raise ValueError(
-                f"{owner} expected {len(variables)} variables, but {self.filename} has "
-                f"{len(names)} at '{_vars_path(path)}'. Expected: "
-                f"{[v.name for v in variables]}")
-        return [self._read_one(group, str(i), v, owner) for i, v in enumerate(variables)]
+        with _hdf5_errors(self.filename, _vars_path(path)):
+            group = self._group(path)
+            names = [] if group is None else _dataset_names(group, self._where(path))
+            self.visited.add(_vars_path(path))
+            if len(names) != len(variables):
+                raise ValueError(
+                    f"{owner} expected {len(variables)} variables, but {self.filename} has "
+                    f"{len(names)} at '{_vars_path(path)}'. Expected: "
+                    f"{[v.name for v in variables]}")
+            return [self._read_one(group, str(i), v, owner) for i, v in enumerate(variables)]
 
     def _group(self, path):
         where = _vars_path(path)
@@ -138,6 +144,18 @@ class WeightsReader:
                 raise ValueError(f"{where} says bfloat16 but stores {dataset.dtype}.")
             value = _from_bfloat16_bits(np.asarray(value))
         return np.asarray(value)
+
+
+@contextlib.contextmanager
+def _hdf5_errors(filename, where):
+    """h5py reports a damaged file (a bad object header, heap or B-tree) as a KeyError,
+    RuntimeError, OSError or TypeError from whichever access meets the damage; the user
+    gets a ValueError naming the file and the group."""
+    try:
+        yield
+    except (KeyError, RuntimeError, OSError, TypeError) as e:
+        raise ValueError(f"{filename}: cannot read '{where}': the HDF5 structure is damaged "
+                         f"({type(e).__name__}: {e}).") from None
 
 
 def _dataset_names(group, where):
