@@ -364,7 +364,13 @@ class Layer(Operation):
             self._initial_weights = None
 
     def build_from_config(self, config):
+        if not isinstance(config, dict):
+            raise ValueError(f"Layer '{self.name}': build_config must be a dict; received "
+                             f"{config!r}")
         shape = config.get("input_shape")
+        _check_build_shapes(self.name, "input_shape", shape)
+        for key, value in (config.get("shapes_dict") or {}).items():
+            _check_build_shapes(self.name, f"shapes_dict[{key!r}]", value)
         if shape is not None and not self.built:
             with naming.name_scope(self.name, caller=self):
                 self.build(shape)
@@ -544,6 +550,28 @@ class Layer(Operation):
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _is_shape(value):
+    return isinstance(value, (list, tuple)) and all(
+        d is None or (isinstance(d, int) and not isinstance(d, bool) and d >= 0) for d in value)
+
+
+def _check_build_shapes(layer_name, key, value):
+    """A saved build_config holds a shape or a (nested) list/dict of shapes, nothing else."""
+    if value is None or _is_shape(value):
+        return
+    if isinstance(value, (list, tuple)) and value and all(
+            v is None or _is_shape(v) or isinstance(v, (list, tuple, dict)) for v in value):
+        for item in value:
+            _check_build_shapes(layer_name, key, item)
+        return
+    if isinstance(value, dict):
+        for item in value.values():
+            _check_build_shapes(layer_name, key, item)
+        return
+    raise ValueError(f"Layer '{layer_name}': build_config {key} must be a shape (a list of "
+                     f"non-negative integers or None); received {value!r}")
 
 
 def _as_list(shape):
