@@ -168,8 +168,9 @@ def model_from_json(json_string, custom_objects=None):
     where = "the model JSON"
     config = file_checks.parse_json(json_string, where)
     file_checks.require_model_config(config, where)
-    if "module" not in config:  # Keras 2's to_json()
-        from keras_like.saving import legacy_config
+    from keras_like.saving import legacy_config
 
-        config = legacy_config.keras3_model_config(config)
+    # Keras 2's to_json() (also with module paths like keras.src.engine.functional) becomes
+    # the Keras 3 form; a Keras 3 config passes through unchanged.
+    config = legacy_config.keras3_model_config(config)
     return keras_file.model_from_config(config, where, custom_objects, compile=False)
