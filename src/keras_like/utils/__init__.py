@@ -26,6 +26,11 @@ _LAZY = {
     "deserialize_keras_object": "keras_like.saving.serialization_lib",
     "serialize_keras_object": "keras_like.saving.serialization_lib",
     "unpack_x_y_sample_weight": "keras_like.trainers.data_adapters",
+    "load_img": "keras_like.utils.image_utils",
+    "img_to_array": "keras_like.utils.image_utils",
+    "array_to_img": "keras_like.utils.image_utils",
+    "save_img": "keras_like.utils.image_utils",
+    "image_dataset_from_directory": "keras_like.utils.image_dataset_utils",
 }
 
 
