@@ -55,6 +55,41 @@ __all__ += ["Activation", "ActivityRegularization", "AlphaDropout", "CategoryEnc
             "PReLU", "Permute", "ReLU", "RepeatVector", "Rescaling", "Reshape", "Softmax",
             "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "UnitNormalization"]
 
+from keras_like.layers.pooling.global_average_pooling import (  # noqa: E402
+    GlobalAveragePooling1D,
+    GlobalAveragePooling2D,
+    GlobalAveragePooling3D,
+    GlobalAvgPool1D,
+    GlobalAvgPool2D,
+    GlobalAvgPool3D,
+)
+from keras_like.layers.pooling.global_max_pooling import (  # noqa: E402
+    GlobalMaxPool1D,
+    GlobalMaxPool2D,
+    GlobalMaxPool3D,
+    GlobalMaxPooling1D,
+    GlobalMaxPooling2D,
+    GlobalMaxPooling3D,
+)
+from keras_like.layers.reshaping.cropping import Cropping1D, Cropping2D, Cropping3D  # noqa: E402
+from keras_like.layers.reshaping.up_sampling import (  # noqa: E402
+    UpSampling1D,
+    UpSampling2D,
+    UpSampling3D,
+)
+from keras_like.layers.reshaping.zero_padding import (  # noqa: E402
+    ZeroPadding1D,
+    ZeroPadding2D,
+    ZeroPadding3D,
+)
+
+__all__ += ["Cropping1D", "Cropping2D", "Cropping3D", "GlobalAveragePooling1D",
+            "GlobalAveragePooling2D", "GlobalAveragePooling3D", "GlobalAvgPool1D",
+            "GlobalAvgPool2D", "GlobalAvgPool3D", "GlobalMaxPool1D", "GlobalMaxPool2D",
+            "GlobalMaxPool3D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D",
+            "UpSampling1D", "UpSampling2D", "UpSampling3D", "ZeroPadding1D", "ZeroPadding2D",
+            "ZeroPadding3D"]
+
 from keras_like.layers.serialization import deserialize, serialize  # noqa: E402
 
 __all__ += ["deserialize", "serialize"]
