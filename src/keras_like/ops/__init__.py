@@ -34,7 +34,7 @@ _OP_MODULES = {f"keras_like.ops.{m}" for m in (
     "core", "control_flow", "linalg", "math", "nn", "numpy_create", "numpy_linalg_like",
     "numpy_math", "numpy_reduce", "numpy_shape", "complex_parts", "numpy_array_api",
     "numpy_nan_reductions", "numpy_series", "numpy_sets", "numpy_special", "numpy_windows",
-    "math_fft", "nn_ctc")}
+    "math_fft", "nn_ctc", "nn_conv")}
 
 
 def _wrap_for_symbolic_calls():

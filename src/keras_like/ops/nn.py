@@ -7,6 +7,14 @@ from keras_like.backend import config
 from keras_like.backend.dtypes import result_type, standardize_dtype
 from keras_like.ops._base import E, float_tensor, operand, tensor
 from keras_like.ops.complex_parts import polar  # noqa: F401 - Keras exports it from nn
+from keras_like.ops.nn_conv import (  # noqa: F401
+    average_pool,
+    conv,
+    conv_transpose,
+    depthwise_conv,
+    max_pool,
+    separable_conv,
+)
 from keras_like.ops.nn_ctc import ctc_decode, ctc_loss  # noqa: F401
 
 __all__ = [
@@ -17,6 +25,7 @@ __all__ = [
     "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy",
     "moments", "batch_normalization", "normalize", "rms_normalization", "layer_normalization",
     "psnr", "dot_product_attention", "ctc_loss", "ctc_decode", "polar",
+    "conv", "conv_transpose", "depthwise_conv", "separable_conv", "max_pool", "average_pool",
 ]
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
