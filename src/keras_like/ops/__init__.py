@@ -1,7 +1,8 @@
 """`keras_like.ops`: the Keras 3 `keras.ops` functions over the native engine.
 
 Submodules mirror Keras: `ops.numpy`, `ops.nn`, `ops.math`, `ops.linalg`, `ops.core`; every
-public function is also exported here, as in `keras.ops`.
+public function is also exported here, as in `keras.ops`. `ops.image` is the exception: as in
+Keras, its functions live only in their submodule.
 """
 
 from keras_like.ops import core, linalg, math, nn, numpy  # noqa: F401
@@ -14,6 +15,8 @@ from keras_like.ops.nn import *  # noqa: F401,F403
 from keras_like.ops.numpy import *  # noqa: F401,F403
 
 _tensor_methods.install()
+
+from keras_like.ops import image  # noqa: E402,F401 - composed of the ops above
 
 # Keras exports `size` and `slogdet` from keras.ops.numpy; ours live in ops.core and ops.linalg.
 from keras_like.ops.linalg import slogdet  # noqa: E402,F401
@@ -34,7 +37,8 @@ _OP_MODULES = {f"keras_like.ops.{m}" for m in (
     "core", "control_flow", "linalg", "math", "nn", "numpy_create", "numpy_linalg_like",
     "numpy_math", "numpy_reduce", "numpy_shape", "complex_parts", "numpy_array_api",
     "numpy_nan_reductions", "numpy_series", "numpy_sets", "numpy_special", "numpy_windows",
-    "math_fft", "nn_ctc", "nn_conv")}
+    "math_fft", "nn_ctc", "nn_conv", "image_color", "image_crop_pad", "image_patches",
+    "image_resize", "image_sampling")}
 
 
 def _wrap_for_symbolic_calls():
@@ -42,7 +46,7 @@ def _wrap_for_symbolic_calls():
 
     wrapped = {}  # one wrapper per function, so ops.x is ops.numpy.x stays true
     for namespace in (globals(), core.__dict__, linalg.__dict__, math.__dict__, nn.__dict__,
-                      numpy.__dict__):
+                      numpy.__dict__, image.__dict__):
         for name, value in list(namespace.items()):
             if (name.startswith("_") or name in _NOT_SYMBOLIC
                     or not isinstance(value, types.FunctionType)
