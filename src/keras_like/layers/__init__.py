@@ -90,6 +90,19 @@ __all__ += ["Cropping1D", "Cropping2D", "Cropping3D", "GlobalAveragePooling1D",
             "UpSampling1D", "UpSampling2D", "UpSampling3D", "ZeroPadding1D", "ZeroPadding2D",
             "ZeroPadding3D"]
 
+from keras_like.layers.convolutional.conv1d import Conv1D  # noqa: E402
+from keras_like.layers.convolutional.conv2d import Conv2D  # noqa: E402
+from keras_like.layers.convolutional.conv3d import Conv3D  # noqa: E402
+from keras_like.layers.pooling.average_pooling1d import AveragePooling1D  # noqa: E402
+from keras_like.layers.pooling.average_pooling2d import AveragePooling2D  # noqa: E402
+from keras_like.layers.pooling.average_pooling3d import AveragePooling3D  # noqa: E402
+from keras_like.layers.pooling.max_pooling1d import MaxPooling1D  # noqa: E402
+from keras_like.layers.pooling.max_pooling2d import MaxPooling2D  # noqa: E402
+from keras_like.layers.pooling.max_pooling3d import MaxPooling3D  # noqa: E402
+
+__all__ += ["AveragePooling1D", "AveragePooling2D", "AveragePooling3D", "Conv1D", "Conv2D",
+            "Conv3D", "MaxPooling1D", "MaxPooling2D", "MaxPooling3D"]
+
 from keras_like.layers.serialization import deserialize, serialize  # noqa: E402
 
 __all__ += ["deserialize", "serialize"]

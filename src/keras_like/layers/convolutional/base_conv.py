@@ -1,0 +1,129 @@
+"""BaseConv: the shared N-D convolution layer behind Conv1D, Conv2D and Conv3D."""
+
+from keras_like import activations, constraints, initializers, ops, regularizers
+from keras_like.layers._arg_checks import dimension
+from keras_like.layers._conv_args import conv_output_size, standardize_padding, standardize_tuple
+from keras_like.layers._data_format import standardize_data_format
+from keras_like.layers.input_spec import InputSpec
+from keras_like.layers.layer import Layer
+
+
+class BaseConv(Layer):
+    """`activation(conv(inputs, kernel) + bias)` for `rank` spatial dimensions.
+
+    The kernel is `(*kernel_size, input_channels // groups, filters)` and the bias
+    `(filters,)`, the layout of Keras files.
+    """
+
+    def __init__(self, rank, filters, kernel_size, strides=1, padding="valid", data_format=None,
+                 dilation_rate=1, groups=1, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, lora_rank=None, lora_alpha=None,
+                 **kwargs):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        if lora_rank:
+            raise NotImplementedError(f"{type(self).__name__}: LoRA (`lora_rank`) is not "
+                                      "supported yet")
+        self.rank = rank
+        self.filters = dimension(self, "filters", filters)
+        self.groups = dimension(self, "groups", groups)
+        if self.filters % self.groups:
+            raise ValueError("The number of filters must be evenly divisible by the number of "
+                             f"groups. Received: groups={groups}, filters={filters}.")
+        self.kernel_size = standardize_tuple(kernel_size, rank, "kernel_size")
+        self.strides = standardize_tuple(strides, rank, "strides")
+        self.dilation_rate = standardize_tuple(dilation_rate, rank, "dilation_rate")
+        self.padding = standardize_padding(padding, allow_causal=rank == 1)
+        self.data_format = standardize_data_format(data_format)
+        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
+            raise ValueError("`strides > 1` not supported in conjunction with `dilation_rate > "
+                             f"1`. Received: strides={self.strides} and dilation_rate="
+                             f"{self.dilation_rate}")
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.lora_rank, self.lora_alpha = lora_rank, lora_alpha
+        self.input_spec = InputSpec(min_ndim=rank + 2)
+
+    def _channel_axis(self):
+        return -1 if self.data_format == "channels_last" else 1
+
+    def build(self, input_shape):
+        channels = input_shape[self._channel_axis()]
+        if channels is None:
+            raise ValueError(f"{type(self).__name__}: the channel dimension of the inputs must "
+                             f"be defined. Received input shape {input_shape}")
+        if channels % self.groups:
+            raise ValueError("The number of input channels must be evenly divisible by the "
+                             f"number of groups. Received groups={self.groups}, but the input "
+                             f"has {channels} channels (full input shape is {input_shape}).")
+        self.compute_output_shape(input_shape)
+        self.input_spec = InputSpec(min_ndim=self.rank + 2, axes={self._channel_axis(): channels})
+        self.kernel = self.add_weight(
+            name="kernel", shape=(*self.kernel_size, channels // self.groups, self.filters),
+            initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint)
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(
+                name="bias", shape=(self.filters,), initializer=self.bias_initializer,
+                regularizer=self.bias_regularizer, constraint=self.bias_constraint)
+        self.built = True
+
+    def convolution_op(self, inputs, kernel):
+        return ops.conv(inputs, kernel, strides=list(self.strides), padding=self.padding,
+                        dilation_rate=self.dilation_rate, data_format=self.data_format)
+
+    def _add_bias_and_activate(self, outputs):
+        if self.bias is not None:
+            shape = (1,) * (self.rank + 1) + (self.filters,) \
+                if self.data_format == "channels_last" else (1, self.filters) + (1,) * self.rank
+            outputs = ops.add(outputs, ops.reshape(self.bias.value, shape))
+        return self.activation(outputs)
+
+    def call(self, inputs):
+        return self._add_bias_and_activate(self.convolution_op(inputs, self.kernel.value))
+
+    def compute_output_shape(self, input_shape):
+        input_shape = tuple(input_shape)
+        spatial = input_shape[1:-1] if self.data_format == "channels_last" else input_shape[2:]
+        if len(spatial) != self.rank:
+            raise ValueError(f"{type(self).__name__}: expected inputs of rank {self.rank + 2}. "
+                             f"Received input shape {input_shape}")
+        padding = "same" if self.padding == "causal" else self.padding
+        out = tuple(conv_output_size(n, k, s, padding, d) for n, k, s, d in zip(
+            spatial, self.kernel_size, self.strides, self.dilation_rate))
+        if self.data_format == "channels_last":
+            return (input_shape[0], *out, self.filters)
+        return (input_shape[0], self.filters, *out)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({
+            "filters": self.filters,
+            "kernel_size": self.kernel_size,
+            "strides": self.strides,
+            "padding": self.padding,
+            "data_format": self.data_format,
+            "dilation_rate": self.dilation_rate,
+            "groups": self.groups,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.serialize(self.kernel_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
+            "kernel_constraint": constraints.serialize(self.kernel_constraint),
+            "bias_constraint": constraints.serialize(self.bias_constraint),
+        })
+        if self.lora_rank:
+            config["lora_rank"] = self.lora_rank
+            config["lora_alpha"] = self.lora_alpha
+        return config
