@@ -131,6 +131,9 @@ LAYERS = {
     "AlphaDropout": (dict(rate=0.3, seed=3), "x"),
     "CategoryEncoding": (dict(num_tokens=5, output_mode="count"), "ints"),
     "Concatenate": (dict(axis=1), "pair"),
+    "Cropping1D": (dict(cropping=(1, 1)), "x3"),
+    "Cropping2D": (dict(cropping=((1, 0), (1, 2)), data_format="channels_last"), "x4"),
+    "Cropping3D": (dict(cropping=((0, 1), (1, 1), (1, 2))), "x5"),
     "Dense": (dict(units=4, activation="relu", kernel_regularizer="l2",
                    bias_constraint="non_neg", kernel_initializer="he_normal"), "x"),
     "Dot": (dict(axes=1, normalize=True), "pair"),
@@ -143,6 +146,12 @@ LAYERS = {
     "Flatten": (dict(data_format="channels_first"), "x3"),
     "GaussianDropout": (dict(rate=0.2, seed=1), "x"),
     "GaussianNoise": (dict(stddev=0.2, seed=1), "x"),
+    "GlobalAveragePooling1D": (dict(data_format="channels_first", keepdims=True), "x3"),
+    "GlobalAveragePooling2D": (dict(keepdims=True), "x4"),
+    "GlobalAveragePooling3D": (dict(data_format="channels_first"), "x5"),
+    "GlobalMaxPooling1D": (dict(keepdims=True), "x3"),
+    "GlobalMaxPooling2D": (dict(data_format="channels_first", keepdims=True), "x4"),
+    "GlobalMaxPooling3D": (dict(keepdims=True), "x5"),
     "InputLayer": (dict(shape=(3,), name="features", dtype="int32"), None),
     "Lambda": (dict(function=ops.square), "x"),
     "Layer": (dict(name="plain", trainable=False), None),
@@ -160,6 +169,13 @@ LAYERS = {
     "SpatialDropout2D": (dict(rate=0.3, data_format="channels_first"), "x4"),
     "SpatialDropout3D": (dict(rate=0.3), "x5"),
     "UnitNormalization": (dict(axis=-1), "x"),
+    "UpSampling1D": (dict(size=3), "x3"),
+    "UpSampling2D": (dict(size=(2, 3), data_format="channels_first",
+                          interpolation="bilinear"), "x4"),
+    "UpSampling3D": (dict(size=(1, 2, 3)), "x5"),
+    "ZeroPadding1D": (dict(padding=(0, 2), data_format="channels_first"), "x3"),
+    "ZeroPadding2D": (dict(padding=((1, 0), (2, 3))), "x4"),
+    "ZeroPadding3D": (dict(padding=(1, 0, 2), data_format="channels_first"), "x5"),
 }
 for _name in ("Add", "Average", "Maximum", "Minimum", "Multiply", "Subtract"):
     LAYERS[_name] = ({}, "pair")
@@ -353,6 +369,7 @@ CATALOG_CALLS = {
     "Activation": lambda: layers.Activation("gelu", name="activation"),
     "Add": lambda: layers.Add(name="add"),
     "Concatenate": lambda: layers.Concatenate(name="concatenate"),
+    "GlobalAveragePooling2D": lambda: layers.GlobalAveragePooling2D(name="gap"),
 }
 
 
