@@ -7,6 +7,19 @@ from keras_like.layers.layer import Layer
 
 __all__ = ["Dense", "Input", "InputLayer", "InputSpec", "Layer"]
 
+from keras_like.layers.normalization.batch_normalization import (  # noqa: E402
+    BatchNormalization,
+)
+from keras_like.layers.normalization.group_normalization import (  # noqa: E402
+    GroupNormalization,
+)
+from keras_like.layers.normalization.layer_normalization import (  # noqa: E402
+    LayerNormalization,
+)
+from keras_like.layers.normalization.rms_normalization import RMSNormalization  # noqa: E402
+
+__all__ += ["BatchNormalization", "GroupNormalization", "LayerNormalization", "RMSNormalization"]
+
 from keras_like.layers.merging.add import Add, add  # noqa: E402
 from keras_like.layers.merging.average import Average, average  # noqa: E402
 from keras_like.layers.merging.concatenate import Concatenate, concatenate  # noqa: E402
