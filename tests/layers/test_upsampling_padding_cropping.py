@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from helpers import random_array, run_layer_test
 
+import keras_like as keras
 from keras_like import layers, ops
 
 FORMATS = ["channels_last", "channels_first"]
@@ -309,6 +310,26 @@ def test_cropping_output_shapes():
     assert set(layers.Cropping1D().get_config()) == {"name", "trainable", "dtype", "cropping"}
     assert layers.Cropping2D().get_config()["cropping"] == ((0, 0), (0, 0))
     assert layers.Cropping3D().get_config()["cropping"] == ((1, 1), (1, 1), (1, 1))
+
+
+def test_cropping_unknown_axes_take_any_crop():
+    inputs = layers.Input((None, 4))
+    cropped = layers.Cropping1D((60, 40))(inputs)
+    assert cropped.shape == (None, None, 4)
+    model = keras.Model(inputs, cropped)
+    x = random_array((2, 120, 4))
+    np.testing.assert_array_equal(ops.convert_to_numpy(model(x)), x[:, 60:80])
+    with pytest.raises(ValueError, match="`cropping` parameter of `Cropping1D` layer must be "
+                                         "smaller than"):
+        model(random_array((2, 100, 4)))
+    images = layers.Input((None, 7, 3), dtype="float64")
+    out = layers.Cropping2D(((50, 50), (1, 2)), data_format="channels_last")(images)
+    assert out.shape == (None, None, 4, 3) and out.dtype == "float32"
+    volumes = layers.Input((2, None, None, None), dtype="int32")
+    out = layers.Cropping3D(100, data_format="channels_first")(volumes)
+    assert out.shape == (None, 2, None, None, None) and out.dtype == "int32"
+    with pytest.raises(ValueError, match="expected ndim=5"):
+        layers.Cropping3D(1)(layers.Input((4, 4, 4)))
 
 
 def test_cropping_more_than_available():

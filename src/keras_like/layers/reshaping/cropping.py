@@ -1,7 +1,8 @@
 """Cropping1D / 2D / 3D: remove samples from the start and end of the spatial axes."""
 
+from keras_like.backend.keras_tensor import KerasTensor
 from keras_like.layers._data_format import standardize_data_format
-from keras_like.layers.input_spec import InputSpec
+from keras_like.layers.input_spec import InputSpec, assert_input_compatibility
 from keras_like.layers.layer import Layer
 from keras_like.layers.reshaping._spatial_args import (
     spatial_axes,
@@ -21,6 +22,7 @@ class _Cropping(Layer):
         self.input_spec = InputSpec(ndim=rank + 2)
         self._axes = spatial_axes(self.data_format, rank)
         self._pairs = cropping
+        self._tracing = False
 
     def _too_much(self, shape, what):
         return ValueError(
@@ -40,7 +42,8 @@ class _Cropping(Layer):
 
     def call(self, inputs):
         shape = tuple(inputs.shape)
-        self._cropped_shape(shape, "inputs.shape")
+        if not self._tracing:
+            self._cropped_shape(shape, "inputs.shape")
         index = [slice(None)] * len(shape)
         for axis, (before, after) in zip(self._axes, self._pairs):
             index[axis] = slice(before, shape[axis] - after)
@@ -48,6 +51,20 @@ class _Cropping(Layer):
 
     def compute_output_shape(self, input_shape):
         return self._cropped_shape(input_shape, "input_shape")
+
+    def compute_output_spec(self, inputs, *args, **kwargs):
+        # Symbolic calls trace `call` with stand-in sizes for unknown axes; a crop larger than
+        # the stand-in would be refused there although the real size is unknown. The shape
+        # comes from `compute_output_shape` (which skips unknown axes); tracing only gives
+        # the dtype.
+        assert_input_compatibility(self.input_spec, inputs, self.name)
+        shape = self.compute_output_shape(tuple(inputs.shape))
+        self._tracing = True
+        try:
+            spec = super().compute_output_spec(inputs, *args, **kwargs)
+        finally:
+            self._tracing = False
+        return KerasTensor(shape, spec.dtype)
 
     def get_config(self):
         return {**super().get_config(), "cropping": self.cropping,
