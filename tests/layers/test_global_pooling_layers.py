@@ -79,6 +79,7 @@ def test_global_average_pooling2d_config_matches_keras():
     revived = layers.GlobalMaxPooling1D.from_config(
         layers.GlobalMaxPooling1D(data_format="channels_first", keepdims=True).get_config())
     assert revived.data_format == "channels_first" and revived.keepdims is True
+    assert layers.GlobalMaxPooling2D(keepdims=np.bool_(True)).get_config()["keepdims"] is True
 
 
 def test_global_pooling_default_data_format_follows_config():

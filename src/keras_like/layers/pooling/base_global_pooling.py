@@ -1,5 +1,7 @@
 """The shared part of the global pooling layers: arguments, shapes and config."""
 
+import numpy as np
+
 from keras_like.layers._data_format import standardize_data_format
 from keras_like.layers.input_spec import InputSpec
 from keras_like.layers.layer import Layer
@@ -15,7 +17,7 @@ class BaseGlobalPooling(Layer):
         super().__init__(**kwargs)
         self.data_format = standardize_data_format(data_format)
         # A config is data from a file: "keepdims": "false" would otherwise be truthy.
-        if not isinstance(keepdims, bool) and type(keepdims).__name__ != "bool_":
+        if not isinstance(keepdims, (bool, np.bool_)):
             raise ValueError(f"{type(self).__name__}: Argument `keepdims` must be a boolean. "
                              f"Received: keepdims={keepdims!r}")
         self.keepdims = bool(keepdims)
