@@ -54,6 +54,10 @@ void init_ops(nb::module_& m) {
   m.def("broadcast_to", &broadcast_to, "x"_a, "shape"_a, Release());
   m.def("concatenate", &concatenate, "xs"_a, "axis"_a, Release());
   m.def("pad", &pad, "x"_a, "before"_a, "after"_a, "value"_a = 0.0, Release());
+  m.def("patches", &patches, "x"_a, "window"_a, "strides"_a, "dilation"_a, "before"_a,
+        "after"_a, Release());
+  m.def("patches_adjoint", &patches_adjoint, "rows"_a, "input_shape"_a, "window"_a, "strides"_a,
+        "dilation"_a, "before"_a, "after"_a, Release());
   m.def("take", &take, "x"_a, "indices"_a, "axis"_a, Release());
   m.def("scatter", [](const Tensor& base, const Tensor& idx, const Tensor& upd, int64_t axis,
                       const std::string& mode) { return scatter(base, idx, upd, axis, scatter_mode(mode)); },

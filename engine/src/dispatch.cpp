@@ -135,7 +135,8 @@ const char* op_kind_name(OpKind kind) {
       "concatenate", "pad", "take", "scatter", "take_along_axis", "scatter_along_axis",
       "cumulative", "sort", "softmax", "log_softmax",
       "arange", "full", "random",
-      "cholesky", "triangular_solve", "lu", "qr", "svd", "eigh", "custom_vjp", "optimizer_update"};
+      "cholesky", "triangular_solve", "lu", "qr", "svd", "eigh", "custom_vjp", "optimizer_update",
+      "patches", "patches_adjoint"};
   static_assert(sizeof(names) / sizeof(names[0]) == kNumOpKinds, "op_kind_name is out of date");
   return names[int(kind)];
 }

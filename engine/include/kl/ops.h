@@ -31,6 +31,12 @@ Tensor slice(const Tensor& x, const Shape& starts, const Shape& stops, const Sha
 Tensor broadcast_to(const Tensor& x, const Shape& shape);
 Tensor concatenate(const Tensors& xs, int64_t axis);
 Tensor pad(const Tensor& x, const Shape& before, const Shape& after, double value);
+// Convolution windows as rows (see PatchesOp) and their adjoint.
+Tensor patches(const Tensor& x, const Shape& window, const Shape& strides, const Shape& dilation,
+               const Shape& before, const Shape& after);
+Tensor patches_adjoint(const Tensor& rows, const Shape& input_shape, const Shape& window,
+                       const Shape& strides, const Shape& dilation, const Shape& before,
+                       const Shape& after);
 Tensor take(const Tensor& x, const Tensor& indices, int64_t axis);
 Tensor scatter(const Tensor& base, const Tensor& indices, const Tensor& updates, int64_t axis,
                ScatterMode mode);

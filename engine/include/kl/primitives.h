@@ -375,6 +375,50 @@ class SoftmaxOp : public Op {
   bool log_;
 };
 
+// The sliding windows of a convolution or pooling, gathered into rows (im2col).
+// x is channels-last (batch, s_1..s_n, channels); the output is (batch, o_1..o_n,
+// w_1 * ... * w_n * channels) with feature ((k_1 * w_2 + k_2) * ... + k_n) * channels + c, so
+// a (w_1, ..., w_n, in, out) kernel reshaped to (w_1*...*w_n*in, out) multiplies it directly.
+// Window positions in the padding read zero. o_i = (s_i + before_i + after_i -
+// dilation_i * (w_i - 1) - 1) / stride_i + 1, or 0 when the dilated window is longer.
+struct WindowGeometry {
+  Shape window, strides, dilation, before, after;
+  int rank() const { return int(window.size()); }
+  Shape output_spatial(const Shape& input) const;  // input: the full channels-last shape
+};
+
+class PatchesOp : public Op {
+ public:
+  explicit PatchesOp(WindowGeometry g) : g_(std::move(g)) {}
+  OpKind kind() const override { return OpKind::patches; }
+  const char* name() const override { return "patches"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
+  Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+  const WindowGeometry& geometry() const { return g_; }
+
+ private:
+  WindowGeometry g_;
+};
+
+// The adjoint of patches (col2im): every row's entries are added back at the input positions
+// they were read from, giving a tensor of `input_shape`.
+class PatchesAdjointOp : public Op {
+ public:
+  PatchesAdjointOp(WindowGeometry g, Shape input_shape)
+      : g_(std::move(g)), input_shape_(std::move(input_shape)) {}
+  OpKind kind() const override { return OpKind::patches_adjoint; }
+  const char* name() const override { return "patches_adjoint"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
+  Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+  const WindowGeometry& geometry() const { return g_; }
+
+ private:
+  WindowGeometry g_;
+  Shape input_shape_;
+};
+
 // Creation ops take no inputs.
 class ArangeOp : public Op {
  public:

@@ -15,6 +15,7 @@ void register_nn_kernels();
 void register_random_kernels();
 void register_optim_kernels();
 void register_linalg_kernels();
+void register_window_kernels();
 }  // namespace kl::cpu
 
 namespace kl::cpu {

@@ -22,6 +22,7 @@ void register_kernels() {
   register_random_kernels();
   register_optim_kernels();
   register_linalg_kernels();
+  register_window_kernels();
 }
 
 }  // namespace kl::cpu

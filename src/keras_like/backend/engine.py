@@ -36,7 +36,7 @@ _SHAPE_FUNCTIONS = (
     "full", "arange", "empty", "scalar", "reshape", "transpose", "slice", "broadcast_to",
     "concatenate", "pad", "take", "scatter", "take_along_axis", "scatter_along_axis",
     "cumulative", "sort", "softmax", "log_softmax", "reduce", "arg_reduce", "random",
-    "random_from_state", "set_num_threads",
+    "random_from_state", "set_num_threads", "patches", "patches_adjoint",
 )
 
 

@@ -1,0 +1,102 @@
+// patches / patches_adjoint: the sliding windows of convolution and pooling (im2col, col2im).
+#include "kl/autograd.h"
+#include "kl/ops.h"
+
+namespace kl {
+namespace {
+
+void check_geometry(const WindowGeometry& g, const char* op) {
+  int n = g.rank();
+  KL_CHECK(n >= 1 && n <= 3, "[", op, "] expected 1 to 3 spatial dimensions, received ", n);
+  KL_CHECK(int(g.strides.size()) == n && int(g.dilation.size()) == n &&
+               int(g.before.size()) == n && int(g.after.size()) == n,
+           "[", op, "] window ", shape_str(g.window), ", strides ", shape_str(g.strides),
+           ", dilation ", shape_str(g.dilation), " and padding must have one entry per "
+           "spatial dimension");
+  for (int i = 0; i < n; ++i) {
+    KL_CHECK(g.window[i] >= 1 && g.window[i] <= (int64_t(1) << 31), "[", op,
+             "] window sizes must be in [1, 2^31], received ", shape_str(g.window));
+    KL_CHECK(g.strides[i] >= 1 && g.strides[i] <= (int64_t(1) << 31), "[", op,
+             "] strides must be in [1, 2^31], received ", shape_str(g.strides));
+    KL_CHECK(g.dilation[i] >= 1 && g.dilation[i] <= (int64_t(1) << 31), "[", op,
+             "] dilation rates must be in [1, 2^31], received ", shape_str(g.dilation));
+    KL_CHECK(g.before[i] >= 0 && g.after[i] >= 0 && g.before[i] <= (int64_t(1) << 40) &&
+                 g.after[i] <= (int64_t(1) << 40),
+             "[", op, "] padding must be non-negative and below 2^40, received before ",
+             shape_str(g.before), ", after ", shape_str(g.after));
+  }
+}
+
+}  // namespace
+
+Shape WindowGeometry::output_spatial(const Shape& input) const {
+  Shape out;
+  for (int i = 0; i < rank(); ++i) {
+    int64_t padded = input[i + 1] + before[i] + after[i];
+    int64_t span = dilation[i] * (window[i] - 1) + 1;
+    out.push_back(padded < span ? 0 : (padded - span) / strides[i] + 1);
+  }
+  return out;
+}
+
+std::vector<TensorSpec> PatchesOp::infer(const Tensors& in) const {
+  const Tensor& x = in[0];
+  check_geometry(g_, "patches");
+  KL_CHECK(x.ndim() == g_.rank() + 2, "[patches] expected a channels-last input of rank ",
+           g_.rank() + 2, " (batch, ", g_.rank(), " spatial, channels) for a window of rank ",
+           g_.rank(), ", received shape ", shape_str(x.shape()));
+  Shape shape{x.dim(0)};
+  for (int64_t d : g_.output_spatial(x.shape())) shape.push_back(d);
+  int64_t features = x.dim(x.ndim() - 1);
+  for (int64_t w : g_.window)
+    KL_CHECK(!__builtin_mul_overflow(features, w, &features),
+             "[patches] the window holds more than 2^63 - 1 elements");
+  shape.push_back(features);
+  return {{shape, x.dtype()}};
+}
+
+Tensors PatchesOp::vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const {
+  return {patches_adjoint(ct[0], in[0].shape(), g_.window, g_.strides, g_.dilation, g_.before,
+                          g_.after)};
+}
+
+std::vector<TensorSpec> PatchesAdjointOp::infer(const Tensors& in) const {
+  const Tensor& rows = in[0];
+  check_geometry(g_, "patches_adjoint");
+  KL_CHECK(int(input_shape_.size()) == g_.rank() + 2, "[patches_adjoint] input_shape ",
+           shape_str(input_shape_), " must have rank ", g_.rank() + 2);
+  KL_CHECK(is_floating(rows.dtype()), "[patches_adjoint] expected floating rows, received ",
+           dtype_name(rows.dtype()));
+  Shape expected{input_shape_[0]};
+  for (int64_t d : g_.output_spatial(input_shape_)) expected.push_back(d);
+  int64_t features = input_shape_.back();
+  for (int64_t w : g_.window) features *= w;
+  expected.push_back(features);
+  KL_CHECK(rows.shape() == expected, "[patches_adjoint] expected rows of shape ",
+           shape_str(expected), " for input shape ", shape_str(input_shape_), ", received ",
+           shape_str(rows.shape()));
+  return {{input_shape_, rows.dtype()}};
+}
+
+Tensors PatchesAdjointOp::vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const {
+  return {patches(ct[0], g_.window, g_.strides, g_.dilation, g_.before, g_.after)};
+}
+
+Tensor patches(const Tensor& x, const Shape& window, const Shape& strides, const Shape& dilation,
+               const Shape& before, const Shape& after) {
+  return call1<PatchesOp>({x}, WindowGeometry{window, strides, dilation, before, after});
+}
+
+Tensor patches_adjoint(const Tensor& rows, const Shape& input_shape, const Shape& window,
+                       const Shape& strides, const Shape& dilation, const Shape& before,
+                       const Shape& after) {
+  // float16 / bfloat16 sums are accumulated in float32, then rounded once.
+  if (rows.dtype() == DType::float16 || rows.dtype() == DType::bfloat16)
+    return cast(patches_adjoint(cast(rows, DType::float32), input_shape, window, strides,
+                                dilation, before, after),
+                rows.dtype());
+  return call1<PatchesAdjointOp>({rows}, WindowGeometry{window, strides, dilation, before, after},
+                                 input_shape);
+}
+
+}  // namespace kl
