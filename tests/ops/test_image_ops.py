@@ -142,9 +142,9 @@ def test_resize_crop_and_pad_to_aspect_ratio(fmt):
     # The largest centred 4:4 window of a 6x10 image is 6x6 starting at column 2.
     window = _from_last(_to_last(x, fmt)[:, :, 2:8], fmt)
     np.testing.assert_allclose(got.numpy(), resize_ref(window, (4, 4), fmt=fmt), rtol=1e-10)
-    got = ops.image.resize(x, (4, 4), pad_to_aspect_ratio=True, fill_value=0.5, data_format=fmt)
-    # Padded to 10x10: two rows of 0.5 above and below.
-    padded = np.pad(_to_last(x, fmt), [(0, 0), (2, 2), (0, 0), (0, 0)], constant_values=0.5)
+    got = ops.image.resize(x, (4, 4), pad_to_aspect_ratio=True, fill_value=0.3, data_format=fmt)
+    # Padded to 10x10: two rows of 0.3 above and below.
+    padded = np.pad(_to_last(x, fmt), [(0, 0), (2, 2), (0, 0), (0, 0)], constant_values=0.3)
     want = resize_ref(_from_last(padded, fmt), (4, 4), fmt=fmt)
     np.testing.assert_allclose(got.numpy(), want, rtol=1e-10)
     tall = _from_last(RNG.uniform(0, 1, (9, 4, 3)), fmt)
@@ -259,9 +259,10 @@ TRANSFORMS = np.array([
 @pytest.mark.parametrize("interpolation", ["bilinear", "nearest"])
 def test_affine_transform_matches_reference(fmt, mode, interpolation):
     images = _from_last(RNG.uniform(-1, 1, (3, 5, 6, 2)), fmt)
-    got = ops.image.affine_transform(images, TRANSFORMS, interpolation, mode, 0.25,
+    # 0.3 is not a float32 value: the fill must reach float64 images unrounded.
+    got = ops.image.affine_transform(images, TRANSFORMS, interpolation, mode, 0.3,
                                      data_format=fmt)
-    want = affine_ref(images, TRANSFORMS, interpolation, mode, 0.25, fmt)
+    want = affine_ref(images, TRANSFORMS, interpolation, mode, 0.3, fmt)
     np.testing.assert_allclose(got.numpy(), want, rtol=1e-10, atol=1e-12)
     single = images[1]
     got = ops.image.affine_transform(single, TRANSFORMS[1], interpolation, mode, 0.25,
@@ -329,8 +330,8 @@ def test_map_coordinates_matches_reference(mode, order):
     for shape, out_shape in [((7,), (9,)), ((4, 5), (3, 6)), ((3, 4, 2), (5, 2))]:
         x = RNG.uniform(-1, 1, shape)
         coords = np.stack([RNG.uniform(-2.5 * n, 2.5 * n, out_shape) for n in shape])
-        got = ops.image.map_coordinates(x, coords, order, mode, fill_value=-3.0)
-        want = map_coordinates_ref(x, coords, order, mode, -3.0)
+        got = ops.image.map_coordinates(x, coords, order, mode, fill_value=-0.3)
+        want = map_coordinates_ref(x, coords, order, mode, -0.3)
         assert got.shape == out_shape
         np.testing.assert_allclose(got.numpy(), want, rtol=1e-10, atol=1e-12)
 

@@ -78,7 +78,8 @@ def _interpolate(inputs, axis_nodes, fill_value, compute_dtype):
     """Sums weight * value over every combination of per-axis neighbours."""
     flat = _np.reshape(inputs, [-1])
     strides = np.cumprod([1] + list(inputs.shape[:0:-1]))[::-1]
-    cval = _core.cast(_core.convert_to_tensor(fill_value), inputs.dtype)
+    # Through float64 so a fill of 0.3 reaches float64 inputs as 0.3, not as float32's 0.3.
+    cval = _core.cast(_core.convert_to_tensor(np.asarray(fill_value, np.float64)), inputs.dtype)
     result = None
     for combo in itertools.product(*axis_nodes):
         flat_index = None
