@@ -6,7 +6,7 @@ import os
 
 import numpy as np
 import pytest
-from conv_reference import np_conv
+from conv_reference import np_conv, np_conv_transpose
 from helpers import run_layer_test
 
 from keras_like import layers
@@ -125,3 +125,138 @@ def test_configs_match_the_real_keras_catalog():
         layer.build(tuple(stored["build_config"]["input_shape"]))
         assert json.loads(json.dumps(layer.get_config())) == stored["config"], entry["title"]
 
+
+
+def _layout(rank, first):
+    def to_last(x):
+        return np.moveaxis(x, 1, -1) if first else x
+
+    def back(y):
+        return np.moveaxis(y, -1, 1) if first else y
+
+    return to_last, back
+
+
+def _depthwise_np(x, kernel, strides, padding, dilation):
+    # Channel c with filter m -> output channel c * multiplier + m.
+    return np.concatenate([np_conv(x[..., c:c + 1], kernel[..., c:c + 1, :], strides, padding,
+                                   dilation, 1) for c in range(x.shape[-1])], -1)
+
+
+def _depthwise_reference(rank, kwargs):
+    to_last, back = _layout(rank, kwargs.get("data_format") == "channels_first")
+    args = (_tuple(kwargs.get("strides", 1), rank), kwargs.get("padding", "valid"),
+            _tuple(kwargs.get("dilation_rate", 1), rank))
+
+    def reference(x, kernel, bias=None):
+        y = _depthwise_np(to_last(x).astype(np.float64), kernel.astype(np.float64), *args)
+        return back(y if bias is None else y + bias)
+
+    return reference
+
+
+def _separable_reference(rank, kwargs):
+    to_last, back = _layout(rank, kwargs.get("data_format") == "channels_first")
+    args = (_tuple(kwargs.get("strides", 1), rank), kwargs.get("padding", "valid"),
+            _tuple(kwargs.get("dilation_rate", 1), rank))
+
+    def reference(x, depthwise, pointwise, bias=None):
+        y = _depthwise_np(to_last(x).astype(np.float64), depthwise.astype(np.float64), *args)
+        y = y @ pointwise.reshape(pointwise.shape[-2:])
+        return back(y if bias is None else y + bias)
+
+    return reference
+
+
+def _transpose_reference(rank, kwargs):
+    to_last, back = _layout(rank, kwargs.get("data_format") == "channels_first")
+    extra = kwargs.get("output_padding")
+
+    def reference(x, kernel, bias=None):
+        y = np_conv_transpose(to_last(x).astype(np.float64), kernel.astype(np.float64),
+                              _tuple(kwargs.get("strides", 1), rank),
+                              kwargs.get("padding", "valid"),
+                              None if extra is None else _tuple(extra, rank),
+                              _tuple(kwargs.get("dilation_rate", 1), rank))
+        return back(y if bias is None else y + bias)
+
+    return reference
+
+
+MORE_CASES = [
+    (layers.DepthwiseConv2D, (2, 6, 5, 3), dict(kernel_size=3, padding="same",
+                                                depth_multiplier=2), (2, 6, 5, 6),
+     _depthwise_reference),
+    (layers.DepthwiseConv2D, (1, 2, 7, 6), dict(kernel_size=(2, 3), strides=2,
+                                                data_format="channels_first",
+                                                use_bias=False), (1, 2, 3, 2),
+     _depthwise_reference),
+    (layers.DepthwiseConv1D, (2, 9, 2), dict(kernel_size=3, dilation_rate=2,
+                                             depth_multiplier=3), (2, 5, 6),
+     _depthwise_reference),
+    (layers.SeparableConv2D, (2, 6, 6, 3), dict(filters=4, kernel_size=3, padding="same",
+                                                depth_multiplier=2), (2, 6, 6, 4),
+     _separable_reference),
+    (layers.SeparableConv2D, (1, 2, 7, 6), dict(filters=3, kernel_size=2, strides=2,
+                                                data_format="channels_first"), (1, 3, 3, 3),
+     _separable_reference),
+    (layers.SeparableConv1D, (2, 8, 3), dict(filters=2, kernel_size=3, strides=2),
+     (2, 3, 2), _separable_reference),
+    (layers.Conv2DTranspose, (2, 3, 4, 2), dict(filters=3, kernel_size=3, strides=2,
+                                                padding="same"), (2, 6, 8, 3),
+     _transpose_reference),
+    (layers.Conv2DTranspose, (1, 2, 3, 3), dict(filters=2, kernel_size=(2, 3),
+                                                strides=(2, 1), output_padding=(1, 0),
+                                                data_format="channels_first"), (1, 2, 7, 5),
+     _transpose_reference),
+    (layers.Conv1DTranspose, (2, 4, 3), dict(filters=2, kernel_size=3, strides=3),
+     (2, 12, 2), _transpose_reference),
+    (layers.Conv1DTranspose, (2, 5, 2), dict(filters=2, kernel_size=2, dilation_rate=2,
+                                             padding="same", use_bias=False), (2, 5, 2),
+     _transpose_reference),
+    (layers.Conv3DTranspose, (1, 2, 3, 2, 2), dict(filters=2, kernel_size=2, strides=2),
+     (1, 4, 6, 4, 2), _transpose_reference),
+]
+
+
+@pytest.mark.parametrize("cls,input_shape,kwargs,output_shape,make_reference", MORE_CASES)
+def test_depthwise_separable_transpose_contract(cls, input_shape, kwargs, output_shape,
+                                                make_reference):
+    rank = len(input_shape) - 2
+    weights = 3 if cls.__name__.startswith("Separable") else 2
+    run_layer_test(cls, init_kwargs=kwargs, input_shape=input_shape,
+                   reference=make_reference(rank, kwargs), expected_output_shape=output_shape,
+                   expected_num_trainable_weights=weights - (kwargs.get("use_bias") is False),
+                   atol=1e-5, rtol=1e-5)
+
+
+def test_depthwise_separable_transpose_weight_layouts():
+    depthwise = layers.DepthwiseConv2D(3, depth_multiplier=2)
+    depthwise.build((None, 8, 8, 5))
+    assert [(w.name, tuple(w.shape)) for w in depthwise.weights] == \
+        [("kernel", (3, 3, 5, 2)), ("bias", (10,))]
+    separable = layers.SeparableConv1D(4, 3, depth_multiplier=2)
+    separable.build((None, 8, 5))
+    assert [(w.name, tuple(w.shape)) for w in separable.weights] == \
+        [("depthwise_kernel", (3, 5, 2)), ("pointwise_kernel", (1, 10, 4)), ("bias", (4,))]
+    transpose = layers.Conv2DTranspose(6, (3, 2))
+    transpose.build((None, 8, 8, 5))
+    assert [(w.name, tuple(w.shape)) for w in transpose.weights] == \
+        [("kernel", (3, 2, 6, 5)), ("bias", (6,))]
+    assert transpose.compute_output_shape((None, 4, None, 5)) == (None, 6, None, 6)
+
+
+@pytest.mark.parametrize("build,match", [
+    (lambda: layers.Conv2DTranspose(4, 3, strides=2, output_padding=2), "must be < `strides`"),
+    (lambda: layers.Conv2DTranspose(4, 3, output_padding=-1), "output_padding"),
+    (lambda: layers.Conv1DTranspose(4, 3, padding="causal"), "padding"),
+    (lambda: layers.DepthwiseConv2D(3, depth_multiplier=0), "depth_multiplier"),
+    (lambda: layers.DepthwiseConv2D(3, strides=2, dilation_rate=2), "dilation_rate > 1"),
+    (lambda: layers.SeparableConv2D(0, 3), "filters"),
+    (lambda: layers.SeparableConv1D(2, (3, 3)), "kernel_size"),
+])
+def test_more_bad_constructor_arguments(build, match):
+    with pytest.raises(ValueError, match=match):
+        build()
+    with pytest.raises(TypeError, match="groups"):
+        layers.Conv2DTranspose(4, 3, groups=2)

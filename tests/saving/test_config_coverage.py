@@ -184,6 +184,29 @@ LAYERS = {
     "ZeroPadding1D": (dict(padding=(0, 2), data_format="channels_first"), "x3"),
     "ZeroPadding2D": (dict(padding=((1, 0), (2, 3))), "x4"),
     "ZeroPadding3D": (dict(padding=(1, 0, 2), data_format="channels_first"), "x5"),
+    "AveragePooling1D": (dict(pool_size=3, strides=1, padding="same"), "x3"),
+    "AveragePooling2D": (dict(pool_size=(2, 1), data_format="channels_first"), "x4"),
+    "AveragePooling3D": (dict(pool_size=2, padding="same"), "x5"),
+    "Conv1D": (dict(filters=2, kernel_size=2, padding="causal", dilation_rate=2), "x3"),
+    "Conv1DTranspose": (dict(filters=2, kernel_size=3, strides=2, output_padding=1), "x3"),
+    "Conv2D": (dict(filters=6, kernel_size=(2, 3), groups=3, padding="same",
+                    data_format="channels_first", activation="relu",
+                    kernel_regularizer="l2"), "x4"),
+    "Conv2DTranspose": (dict(filters=3, kernel_size=2, strides=(1, 2), padding="same",
+                             use_bias=False), "x4"),
+    "Conv3D": (dict(filters=2, kernel_size=2, strides=(1, 2, 1), bias_constraint="non_neg"),
+               "x5"),
+    "Conv3DTranspose": (dict(filters=2, kernel_size=(1, 2, 2), dilation_rate=2), "x5"),
+    "DepthwiseConv1D": (dict(kernel_size=2, depth_multiplier=2, strides=2), "x3"),
+    "DepthwiseConv2D": (dict(kernel_size=(2, 3), padding="same", use_bias=False,
+                             depthwise_regularizer="l1"), "x4"),
+    "MaxPooling1D": (dict(pool_size=2, data_format="channels_first"), "x3"),
+    "MaxPooling2D": (dict(pool_size=(2, 3), strides=1, padding="same"), "x4"),
+    "MaxPooling3D": (dict(pool_size=(1, 2, 2)), "x5"),
+    "SeparableConv1D": (dict(filters=3, kernel_size=2, depth_multiplier=2,
+                             pointwise_initializer="he_normal"), "x3"),
+    "SeparableConv2D": (dict(filters=2, kernel_size=2, strides=2,
+                             data_format="channels_first"), "x4"),
 }
 for _name in ("Add", "Average", "Maximum", "Minimum", "Multiply", "Subtract"):
     LAYERS[_name] = ({}, "pair")
@@ -382,6 +405,10 @@ CATALOG_CALLS = {
     "BatchNormalization (center=False)": lambda: layers.BatchNormalization(
         center=False, name="bn_nocenter"),
     "LayerNormalization": lambda: layers.LayerNormalization(name="ln"),
+    "Conv2D": lambda: layers.Conv2D(8, 3, padding="same", activation="relu", name="conv2d"),
+    "Conv2D (strides=2, no bias)": lambda: layers.Conv2D(16, 3, strides=2, use_bias=False,
+                                                         name="conv2d_nb"),
+    "MaxPooling2D": lambda: layers.MaxPooling2D(name="max_pooling2d"),
 }
 
 

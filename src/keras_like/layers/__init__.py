@@ -116,6 +116,17 @@ from keras_like.layers.pooling.max_pooling3d import MaxPooling3D  # noqa: E402
 __all__ += ["AveragePooling1D", "AveragePooling2D", "AveragePooling3D", "Conv1D", "Conv2D",
             "Conv3D", "MaxPooling1D", "MaxPooling2D", "MaxPooling3D"]
 
+from keras_like.layers.convolutional.conv1d_transpose import Conv1DTranspose  # noqa: E402
+from keras_like.layers.convolutional.conv2d_transpose import Conv2DTranspose  # noqa: E402
+from keras_like.layers.convolutional.conv3d_transpose import Conv3DTranspose  # noqa: E402
+from keras_like.layers.convolutional.depthwise_conv1d import DepthwiseConv1D  # noqa: E402
+from keras_like.layers.convolutional.depthwise_conv2d import DepthwiseConv2D  # noqa: E402
+from keras_like.layers.convolutional.separable_conv1d import SeparableConv1D  # noqa: E402
+from keras_like.layers.convolutional.separable_conv2d import SeparableConv2D  # noqa: E402
+
+__all__ += ["Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose", "DepthwiseConv1D",
+            "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D"]
+
 from keras_like.layers.serialization import deserialize, serialize  # noqa: E402
 
 __all__ += ["deserialize", "serialize"]

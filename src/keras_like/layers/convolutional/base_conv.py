@@ -2,8 +2,9 @@
 
 from keras_like import activations, constraints, initializers, ops, regularizers
 from keras_like.layers._arg_checks import dimension
-from keras_like.layers._conv_args import conv_output_size, standardize_padding, standardize_tuple
+from keras_like.layers._conv_args import standardize_padding, standardize_tuple
 from keras_like.layers._data_format import standardize_data_format
+from keras_like.layers.convolutional._outputs import add_bias_and_activate, conv_output_shape
 from keras_like.layers.input_spec import InputSpec
 from keras_like.layers.layer import Layer
 
@@ -81,27 +82,14 @@ class BaseConv(Layer):
                         dilation_rate=self.dilation_rate, data_format=self.data_format)
 
     def _add_bias_and_activate(self, outputs):
-        if self.bias is not None:
-            shape = (1,) * (self.rank + 1) + (self.filters,) \
-                if self.data_format == "channels_last" else (1, self.filters) + (1,) * self.rank
-            outputs = ops.add(outputs, ops.reshape(self.bias.value, shape))
-        return self.activation(outputs)
+        return add_bias_and_activate(outputs, self.bias, self.activation, self.rank,
+                                     self.data_format)
 
     def call(self, inputs):
         return self._add_bias_and_activate(self.convolution_op(inputs, self.kernel.value))
 
     def compute_output_shape(self, input_shape):
-        input_shape = tuple(input_shape)
-        spatial = input_shape[1:-1] if self.data_format == "channels_last" else input_shape[2:]
-        if len(spatial) != self.rank:
-            raise ValueError(f"{type(self).__name__}: expected inputs of rank {self.rank + 2}. "
-                             f"Received input shape {input_shape}")
-        padding = "same" if self.padding == "causal" else self.padding
-        out = tuple(conv_output_size(n, k, s, padding, d) for n, k, s, d in zip(
-            spatial, self.kernel_size, self.strides, self.dilation_rate))
-        if self.data_format == "channels_last":
-            return (input_shape[0], *out, self.filters)
-        return (input_shape[0], self.filters, *out)
+        return conv_output_shape(self, input_shape, self.filters)
 
     def get_config(self):
         config = super().get_config()
