@@ -316,3 +316,34 @@ def test_exports():
                  "average_pool"):
         assert getattr(ops, name) is getattr(ops.nn, name)
     assert ops.nn.__all__.count("conv") == 1
+
+
+def test_max_pool_ties_send_the_gradient_to_the_first_maximum():
+    # XLA's select-and-scatter (Keras on JAX) routes each window's gradient to its first
+    # maximal element; all-zero windows after a ReLU are the common case.
+    import keras_like as keras
+
+    x = ops.convert_to_tensor(np.zeros((1, 4, 4, 1), "float32"))
+    with keras.GradientTape() as tape:
+        tape.watch(x)
+        loss = ops.sum(ops.max_pool(x, 2))
+    expected = np.zeros((4, 4), "float32")
+    expected[::2, ::2] = 1.0
+    np.testing.assert_array_equal(tape.gradient(loss, x).numpy()[0, ..., 0], expected)
+
+
+@pytest.mark.parametrize("fn,kernel_shape", [
+    (lambda x, k: ops.conv(x, k), (3, 3, 1, 4)),  # 4 groups, one filter each
+    (lambda x, k: ops.depthwise_conv(x, k), (3, 3, 4, 1)),
+    (lambda x, k: ops.conv_transpose(x, k, 2), (3, 3, 2, 4)),
+])
+def test_kernel_gradients_are_contiguous(fn, kernel_shape):
+    # The fused optimizer updates refuse strided gradients.
+    import keras_like as keras
+
+    x = ops.convert_to_tensor(random_array((2, 5, 5, 4)))
+    k = ops.convert_to_tensor(random_array(kernel_shape))
+    with keras.GradientTape() as tape:
+        tape.watch(k)
+        loss = ops.sum(ops.square(fn(x, k)))
+    assert tape.gradient(loss, k).is_contiguous
