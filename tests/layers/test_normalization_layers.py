@@ -207,6 +207,40 @@ def test_frozen_batch_normalization_runs_in_inference_mode():
                                atol=1e-5)
 
 
+def test_frozen_batch_normalization_keeps_the_keras_weight_order():
+    layer = layers.BatchNormalization(name="bn")
+    layer.build((None, 2))
+    values = [np.array([1.0, 2.0]), np.array([3.0, 4.0]), np.array([5.0, 6.0]),
+              np.array([7.0, 8.0])]
+    layer.trainable = False
+    order = ["bn/gamma", "bn/beta", "bn/moving_mean", "bn/moving_variance"]
+    # Keras: a frozen layer's non_trainable_weights is its `weights`, in creation order.
+    assert [w.path for w in layer.weights] == order
+    assert [w.path for w in layer.non_trainable_weights] == order
+    layer.set_weights(values)
+    np.testing.assert_array_equal(_np(layer.gamma), [1.0, 2.0])
+    np.testing.assert_array_equal(_np(layer.moving_variance), [7.0, 8.0])
+
+
+def test_model_weights_list_each_layer_in_turn_as_keras_does():
+    model = keras.Sequential([layers.Input((3,)), layers.Dense(2, name="d1"),
+                              layers.BatchNormalization(name="bn"), layers.Dense(1, name="d2")])
+    names = [w.path.split("/", 1)[1] for w in model.weights]
+    assert names == ["d1/kernel", "d1/bias", "bn/gamma", "bn/beta", "bn/moving_mean",
+                     "bn/moving_variance", "d2/kernel", "d2/bias"]
+    assert [w.path.split("/", 1)[1] for w in model.trainable_weights] == \
+        ["d1/kernel", "d1/bias", "bn/gamma", "bn/beta", "d2/kernel", "d2/bias"]
+    assert [w.path.split("/", 1)[1] for w in model.non_trainable_weights] == \
+        ["bn/moving_mean", "bn/moving_variance"]
+    values = [np.full(tuple(w.shape), i, "float32") for i, w in enumerate(model.weights)]
+    model.set_weights(values)
+    np.testing.assert_array_equal(_np(model.get_layer("bn").moving_mean), [4.0, 4.0])
+    model.get_layer("bn").trainable = False
+    assert [w.path.split("/", 1)[1] for w in model.non_trainable_weights] == \
+        ["bn/gamma", "bn/beta", "bn/moving_mean", "bn/moving_variance"]
+    np.testing.assert_array_equal(model.get_weights()[2], [2.0, 2.0])
+
+
 def _training_output(layer, x, mask=None):
     kwargs = {} if mask is None else {"mask": ops.convert_to_tensor(mask)}
     return layer(ops.convert_to_tensor(x), training=True, **kwargs)

@@ -220,16 +220,21 @@ class Layer(Operation):
                                                if v.trainable]
         own_other = self._own_non_trainable + [v for v in self._attribute_variables()
                                                if not v.trainable]
-        if trainable:
+        if trainable is None:
+            candidates = own_trainable + own_other
+        elif trainable:
             candidates = own_trainable if self._trainable else []
         else:
-            candidates = own_other + ([] if self._trainable else own_trainable)
+            # A frozen layer lists all its weights in `weights` order, as Keras's
+            # `non_trainable_weights` does (a frozen BatchNormalization: gamma, beta, moving
+            # mean, moving variance).
+            candidates = own_other if self._trainable else own_trainable + own_other
         for v in candidates:
             if id(v) not in seen:
                 seen.add(id(v))
                 result.append(v)
         for layer in self._layers:
-            sub = layer._cached_weights()[1 if trainable else 2]
+            sub = layer._cached_weights()[3 if trainable is None else 1 if trainable else 2]
             for v in sub:
                 if id(v) not in seen:
                     seen.add(id(v))
@@ -239,7 +244,8 @@ class Layer(Operation):
     def _cached_weights(self):
         cache = self.__dict__.get("_weights_cache")
         if cache is None or cache[0] != tracking.version():
-            cache = (tracking.version(), self._collect(True), self._collect(False))
+            cache = (tracking.version(), self._collect(True), self._collect(False),
+                     self._collect(None))
             self.__dict__["_weights_cache"] = cache
         return cache
 
@@ -253,7 +259,10 @@ class Layer(Operation):
 
     @property
     def weights(self):
-        return self.trainable_weights + self.non_trainable_weights
+        # Keras's order: each layer's own weights (trainable ones first), then its sublayers'
+        # in turn; so a model's list interleaves BatchNormalization statistics with the
+        # kernels around them, and `get_weights()` lists match real Keras's.
+        return list(self._cached_weights()[3])
 
     trainable_variables = trainable_weights
     non_trainable_variables = non_trainable_weights
