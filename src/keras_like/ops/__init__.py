@@ -38,7 +38,7 @@ _OP_MODULES = {f"keras_like.ops.{m}" for m in (
     "numpy_math", "numpy_reduce", "numpy_shape", "complex_parts", "numpy_array_api",
     "numpy_nan_reductions", "numpy_series", "numpy_sets", "numpy_special", "numpy_windows",
     "math_fft", "nn_ctc", "nn_conv", "image_color", "image_crop_pad", "image_patches",
-    "image_resize", "image_sampling")}
+    "image_resize", "image_sampling", "image_perspective", "image_filters", "image_scale")}
 
 
 def _wrap_for_symbolic_calls():

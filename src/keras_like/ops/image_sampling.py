@@ -49,7 +49,7 @@ def _round_half_away(x):
     return _np.sign(x) * _np.floor(_np.abs(x) + 0.5)
 
 
-def _nodes(coordinate, order, size, fill_mode):
+def neighbours(coordinate, order, size, fill_mode):
     """[(index in range, valid or None, weight or None)] for one axis' coordinates."""
     if order == 0:
         raw = [(_core.cast(_round_half_away(coordinate), "int64"), None)]
@@ -70,11 +70,11 @@ def _nodes(coordinate, order, size, fill_mode):
     return nodes
 
 
-def _exact_nodes(index):
+def exact_neighbours(index):
     return [(index, None, None)]
 
 
-def _interpolate(inputs, axis_nodes, fill_value, compute_dtype):
+def interpolate(inputs, axis_nodes, fill_value, compute_dtype):
     """Sums weight * value over every combination of per-axis neighbours."""
     flat = _np.reshape(inputs, [-1])
     strides = np.cumprod([1] + list(inputs.shape[:0:-1]))[::-1]
@@ -104,7 +104,7 @@ def _interpolate(inputs, axis_nodes, fill_value, compute_dtype):
     return _core.cast(result, inputs.dtype)
 
 
-def _check_fill_mode(fill_mode):
+def check_fill_mode(fill_mode):
     if fill_mode not in FILL_MODES:
         raise ValueError("Invalid value for argument `fill_mode`. Expected one of "
                          f"{set(FILL_MODES)}. Received: fill_mode={fill_mode}")
@@ -140,7 +140,7 @@ def map_coordinates(inputs, coordinates, order, fill_mode="constant", fill_value
     if coordinates.ndim < 2:
         raise ValueError("Invalid coordinates rank: expected at least rank 2. Received input "
                          f"with shape: {tuple(coordinates.shape)}")
-    _check_fill_mode(fill_mode)
+    check_fill_mode(fill_mode)
     if order not in (0, 1):
         raise ValueError(
             f"Invalid value for argument `order`. Expected one of [0, 1]. Received: order={order}")
@@ -148,9 +148,9 @@ def map_coordinates(inputs, coordinates, order, fill_mode="constant", fill_value
     if compute_dtype not in _FLOATS:
         compute_dtype = coordinates.dtype if coordinates.dtype in _FLOATS else "float32"
     coordinates = _core.cast(coordinates, compute_dtype)
-    axis_nodes = [_nodes(c, order, size, fill_mode)
+    axis_nodes = [neighbours(c, order, size, fill_mode)
                   for c, size in zip(_core.unstack(coordinates, axis=0), inputs.shape)]
-    return _interpolate(inputs, axis_nodes, fill_value, compute_dtype)
+    return interpolate(inputs, axis_nodes, fill_value, compute_dtype)
 
 
 def affine_transform(images, transform, interpolation="bilinear", fill_mode="constant",
@@ -180,7 +180,7 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
         raise ValueError("Invalid value for argument `interpolation`. Expected of one "
                          f"{set(AFFINE_TRANSFORM_INTERPOLATIONS)}. Received: "
                          f"interpolation={interpolation}")
-    _check_fill_mode(fill_mode)
+    check_fill_mode(fill_mode)
     images = images_tensor(images)
     transform = tensor(transform)
     if transform.ndim not in (1, 2):
@@ -210,12 +210,12 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
     x_in = _np.expand_dims(a0 * cols + a1 * rows + a2, -1)
     order = AFFINE_TRANSFORM_INTERPOLATIONS[interpolation]
     axis_nodes = [
-        _exact_nodes(_core.convert_to_tensor(np.arange(batch).reshape(-1, 1, 1, 1))),
-        _nodes(y_in, order, height, fill_mode),
-        _nodes(x_in, order, width, fill_mode),
-        _exact_nodes(_core.convert_to_tensor(np.arange(channels).reshape(1, 1, 1, -1))),
+        exact_neighbours(_core.convert_to_tensor(np.arange(batch).reshape(-1, 1, 1, 1))),
+        neighbours(y_in, order, height, fill_mode),
+        neighbours(x_in, order, width, fill_mode),
+        exact_neighbours(_core.convert_to_tensor(np.arange(channels).reshape(1, 1, 1, -1))),
     ]
-    out = _interpolate(x, axis_nodes, fill_value, compute_dtype)
+    out = interpolate(x, axis_nodes, fill_value, compute_dtype)
     if fmt == "channels_first":
         out = _np.transpose(out, (0, 3, 1, 2))
     return _np.squeeze(out, 0) if unbatched else out
