@@ -374,6 +374,30 @@ def test_batch_renormalization_statistics_follow_numpy():
                                       1.5, -0.25), rtol=1e-5, atol=1e-5)
 
 
+def test_batch_renormalization_corrections_carry_no_gradient():
+    # Keras (and the paper) treat r and d as constants: the training-mode input gradient is
+    # r times plain batch normalization's.
+    x = random_array((5, 2), "float64", low=-1.0, high=2.0)
+    c = cotangent_like(x.shape)
+    renorm_stddev = np.array([0.5, 2.0])
+
+    def input_gradient(layer):
+        tensor = ops.convert_to_tensor(x)
+        with keras.GradientTape() as tape:
+            tape.watch(tensor)
+            y = layer(tensor, training=True)
+            loss = ops.sum(ops.multiply(y, ops.convert_to_tensor(c)))
+        return _np(tape.gradient(loss, tensor))
+
+    renorm = layers.BatchNormalization(renorm=True, dtype="float64")
+    renorm.build(x.shape)
+    renorm.renorm_stddev.assign(renorm_stddev)
+    plain = layers.BatchNormalization(dtype="float64")
+    r = np.sqrt(x.var(0) + 1e-3) / renorm_stddev
+    np.testing.assert_allclose(input_gradient(renorm), r * input_gradient(plain), rtol=1e-10,
+                               atol=1e-12)
+
+
 def test_batch_normalization_argument_checks_like_keras():
     with pytest.raises(ValueError, match="synchronized=True is only supported"):
         layers.BatchNormalization(synchronized=True)
@@ -608,3 +632,22 @@ def test_rms_normalization_weights_and_config():
     config = layer.get_config()
     assert config["axis"] == [1, 2] and config["epsilon"] == 1e-6
     assert layers.RMSNormalization().get_config()["axis"] == -1
+
+
+@pytest.mark.parametrize("make", [
+    lambda: layers.BatchNormalization(), lambda: layers.LayerNormalization(),
+    lambda: layers.GroupNormalization(groups=2), lambda: layers.RMSNormalization()])
+def test_an_explicit_build_is_not_repeated_by_the_first_call(make):
+    layer = make()
+    layer.build((None, 4))
+    assert layer.built
+    first = layer.weights[0]
+    first.assign(np.array([2.0, 2.0, 2.0, 2.0]))
+    x = random_array((3, 4))
+    out = _np(layer(ops.convert_to_tensor(x)))
+    assert layer.weights[0] is first
+    reference = make()
+    reference(ops.convert_to_tensor(x))
+    reference.weights[0].assign(np.array([2.0, 2.0, 2.0, 2.0]))
+    np.testing.assert_allclose(out, _np(reference(ops.convert_to_tensor(x))), rtol=1e-6)
+    assert len(layer.weights) == len(reference.weights)

@@ -149,6 +149,7 @@ class BatchNormalization(Layer):
         reduction_axes = list(range(len(input_shape)))
         del reduction_axes[self.axis]
         self._reduction_axes = reduction_axes
+        self.built = True
 
     def _stddev_weight(self, name, shape):
         weight = self.add_weight(shape=shape, name=name,

@@ -76,6 +76,7 @@ class GroupNormalization(Layer):
                                         initializer=self.beta_initializer,
                                         regularizer=self.beta_regularizer,
                                         constraint=self.beta_constraint)
+        self.built = True
 
     def call(self, inputs):
         shape = tuple(inputs.shape)

@@ -85,6 +85,7 @@ class LayerNormalization(Layer):
                                         regularizer=self.beta_regularizer,
                                         constraint=self.beta_constraint, trainable=True,
                                         autocast=False)
+        self.built = True
 
     def call(self, inputs):
         outputs = ops.layer_normalization(inputs, self.gamma, self.beta, self.axis,

@@ -32,6 +32,7 @@ class RMSNormalization(Layer):
         self.axis = axes
         self.scale = self.add_weight(name="scale", shape=tuple(input_shape[a] for a in axes),
                                      initializer="ones")
+        self.built = True
 
     def call(self, x):
         scale = self.scale
