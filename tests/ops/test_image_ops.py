@@ -527,3 +527,193 @@ def test_extract_patches_shapes_and_errors():
 def test_image_namespace_is_separate_from_ops():
     assert not hasattr(ops, "resize") and not hasattr(ops, "affine_transform")
     assert keras.ops.image.resize is ops.image.resize
+
+
+# ---- gaussian blur, perspective, elastic, scale_and_translate ----------------------------------
+
+
+def _gauss_ref(size, sigma):
+    t = np.arange(size) - (size - 1) / 2
+    g = np.exp(-(t**2) / (2 * sigma**2))
+    return g / g.sum()
+
+
+def blur_ref(x, kernel_size, sigma, fmt="channels_last"):
+    last = _to_last(np.asarray(x, np.float64), fmt)
+    kw, kh = kernel_size
+    k2 = np.outer(_gauss_ref(kh, sigma[1]), _gauss_ref(kw, sigma[0]))
+    h, w = last.shape[-3], last.shape[-2]
+    out = np.zeros_like(last)
+    for r, c in np.ndindex(h, w):
+        for a, b in np.ndindex(kh, kw):
+            rr, cc = r + a - (kh - 1) // 2, c + b - (kw - 1) // 2
+            if 0 <= rr < h and 0 <= cc < w:
+                out[..., r, c, :] += k2[a, b] * last[..., rr, cc, :]
+    return _from_last(out, fmt)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_gaussian_blur(fmt):
+    for shape, ks, sigma in [((2, 6, 7, 3), (3, 3), (1.0, 1.0)), ((5, 8, 2), (5, 2), (1.5, 0.7)),
+                             ((1, 4, 9, 1), (4, 7), (2.0, 3.0))]:
+        x = _from_last(RNG.uniform(-1, 1, shape), fmt)
+        got = ops.image.gaussian_blur(x, ks, sigma, data_format=fmt)
+        np.testing.assert_allclose(got.numpy(), blur_ref(x, ks, sigma, fmt), rtol=1e-12,
+                                   atol=1e-14)
+    check_op(lambda t: ops.image.gaussian_blur(t, (3, 2), (0.8, 1.3)),
+             lambda t: blur_ref(t, (3, 2), (0.8, 1.3)).astype(t.dtype), [(3, 4, 2)])
+    x = RNG.uniform(-1, 1, (4, 5, 1))
+    # sigma as a tensor gets a gradient too.
+    check_op(lambda s: ops.image.gaussian_blur(ops.convert_to_tensor(x), (3, 3), s),
+             lambda s: blur_ref(x, (3, 3), s), [], arrays=[np.array([0.9, 1.4])])
+    assert ops.image.gaussian_blur(keras.Input((6, 7, 3))).shape == (None, 6, 7, 3)
+
+
+def homography_ref(start, end):
+    """h with start = H(end) at the four pairs, by the 8 linear equations of the definition."""
+    rows, rhs = [], []
+    for (sx, sy), (ex, ey) in zip(start, end):
+        rows.append([ex, ey, 1, 0, 0, 0, -sx * ex, -sx * ey])
+        rhs.append(sx)
+        rows.append([0, 0, 0, ex, ey, 1, -sy * ex, -sy * ey])
+        rhs.append(sy)
+    return np.linalg.solve(np.array(rows, float), np.array(rhs, float))
+
+
+def perspective_ref(images, start, end, interpolation="bilinear", cval=0.0,
+                    fmt="channels_last"):
+    single = images.ndim == 3
+    x = _to_last(images[None] if single else images, fmt)
+    start, end = np.reshape(start, (-1, 4, 2)), np.reshape(end, (-1, 4, 2))
+    out = np.zeros(x.shape)
+    order = {"nearest": 0, "bilinear": 1}[interpolation]
+    for b in range(x.shape[0]):
+        h = homography_ref(start[b % len(start)], end[b % len(end)])
+        for r, c, ch in np.ndindex(*x.shape[1:]):
+            k = h[6] * c + h[7] * r + 1
+            point = ((h[3] * c + h[4] * r + h[5]) / k, (h[0] * c + h[1] * r + h[2]) / k)
+            out[b, r, c, ch] = sample_ref(x[b, :, :, ch], point, order, "constant", cval)
+    out = _from_last(out, fmt)
+    return out[0] if single else out
+
+
+CORNERS = np.array([[0, 0], [0, 6], [7, 0], [7, 6]], float)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("interpolation", ["bilinear", "nearest"])
+def test_perspective_transform(fmt, interpolation):
+    images = _from_last(RNG.uniform(-1, 1, (2, 6, 7, 2)), fmt)
+    end = np.stack([CORNERS + [[0.5, 0.2], [0.1, -0.3], [-0.4, 0.6], [0.8, 0.9]],
+                    CORNERS * 0.8 + 0.63])  # no sample lands on a rounding tie
+    start = np.stack([CORNERS, CORNERS])
+    got = ops.image.perspective_transform(images, start, end, interpolation, fill_value=0.3,
+                                          data_format=fmt)
+    want = perspective_ref(images, start, end, interpolation, 0.3, fmt)
+    np.testing.assert_allclose(got.numpy(), want, rtol=1e-9, atol=1e-10)
+    same = ops.image.perspective_transform(images[0], CORNERS, CORNERS, interpolation,
+                                           data_format=fmt)
+    np.testing.assert_allclose(same.numpy(), images[0], atol=1e-12)
+    # Corners moved one pixel right: the image moves right and the first column is filled.
+    moved = ops.image.perspective_transform(images[0], CORNERS, CORNERS + [1, 0],
+                                            interpolation, fill_value=9.0, data_format=fmt)
+    last, moved = _to_last(images[0], fmt), _to_last(moved.numpy(), fmt)
+    np.testing.assert_allclose(moved[:, 1:], last[:, :-1], atol=1e-12)
+    np.testing.assert_allclose(moved[:, 0], 9.0)
+
+
+def test_perspective_transform_gradients_and_errors():
+    end = CORNERS * 0.7 + [0.43, 0.31]
+    check_op(lambda t: ops.image.perspective_transform(t, CORNERS, end),
+             lambda t: perspective_ref(t, CORNERS, end).astype(t.dtype), [(7, 8, 1)])
+    x = np.zeros((6, 7, 3))
+    with pytest.raises(ValueError, match="Invalid start_points shape"):
+        ops.image.perspective_transform(x, np.zeros((3, 2)), np.zeros((3, 2)))
+    with pytest.raises(ValueError, match="must have the same shape"):
+        ops.image.perspective_transform(x, np.zeros((1, 4, 2)), np.zeros((4, 2)))
+    with pytest.raises(ValueError, match="interpolation"):
+        ops.image.perspective_transform(x, CORNERS, CORNERS, "bicubic")
+    y = ops.image.perspective_transform(keras.Input((6, 7, 3)), CORNERS, CORNERS)
+    assert y.shape == (None, 6, 7, 3)
+
+
+def test_elastic_transform():
+    x = RNG.uniform(0, 1, (2, 7, 8, 3))
+    ident = ops.image.elastic_transform(x, alpha=0.0, seed=4)
+    np.testing.assert_allclose(ident.numpy(), x, atol=1e-12)
+    a = ops.image.elastic_transform(x, alpha=3.0, sigma=1.0, seed=4).numpy()
+    np.testing.assert_array_equal(a, ops.image.elastic_transform(x, 3.0, 1.0, seed=4).numpy())
+    assert not np.allclose(a, x)
+    assert not np.allclose(a, ops.image.elastic_transform(x, 3.0, 1.0, seed=5).numpy())
+    # Reflect-filled bilinear samples are convex combinations of input pixels.
+    assert a.min() >= x.min() - 1e-12 and a.max() <= x.max() + 1e-12
+    # For a fixed seed the warp is linear in the image.
+    y = RNG.uniform(0, 1, x.shape)
+    both = ops.image.elastic_transform(2 * x - y, 3.0, 1.0, seed=4).numpy()
+    b = ops.image.elastic_transform(y, 3.0, 1.0, seed=4).numpy()
+    np.testing.assert_allclose(both, 2 * a - b, atol=1e-12)
+    # Nearest sampling only moves pixels, and every channel moves alike.
+    near = ops.image.elastic_transform(x, 3.0, 1.0, "nearest", seed=4).numpy()
+    assert set(np.round(near[0, ..., 0].ravel(), 12)) <= set(np.round(x[0, ..., 0].ravel(), 12))
+    cf = ops.image.elastic_transform(np.moveaxis(x, -1, 1), 3.0, 1.0, seed=4,
+                                     data_format="channels_first").numpy()
+    np.testing.assert_allclose(np.moveaxis(cf, 1, -1), a, atol=1e-12)
+    assert ops.image.elastic_transform(x[0], seed=1).shape == (7, 8, 3)
+    with pytest.raises(ValueError, match="fill_mode"):
+        ops.image.elastic_transform(x, fill_mode="edge")
+
+
+def scale_translate_ref(x, out_shape, scale, translation, dims, method, antialias):
+    method = {"linear": "bilinear", "cubic": "bicubic"}.get(method, method)
+    y = np.asarray(x, np.float64)
+    for d, s, t in zip(dims, scale, translation):
+        y = np.moveaxis(y, d, 0)
+        n, out = y.shape[0], out_shape[d]
+        res = np.zeros((out,) + y.shape[1:])
+        for i in range(out):
+            centre = (i + 0.5 - t) / s - 0.5
+            if not -0.5 <= centre <= n - 0.5:
+                continue
+            stretch = max(1 / s, 1.0) if antialias else 1.0
+            w = np.array([_kernel(method, (centre - j) / stretch) for j in range(n)])
+            if abs(w.sum()) > 1000 * np.finfo(np.float32).eps:
+                res[i] = np.tensordot(w / w.sum(), y, axes=(0, 0))
+        y = np.moveaxis(res, 0, d)
+    return y
+
+
+@pytest.mark.parametrize("method", ["linear", "cubic", "lanczos3", "lanczos5"])
+@pytest.mark.parametrize("antialias", [False, True])
+def test_scale_and_translate(method, antialias):
+    for shape, out, sc, tr, dims in [((5, 6, 2), (9, 4, 2), [1.7, 0.6], [0.3, -1.2], (0, 1)),
+                                     ((2, 7, 3), (2, 7, 8), [1.0, 2.5], [2.0, 0.0], (1, 2))]:
+        x = RNG.uniform(-1, 1, shape)
+        got = ops.image.scale_and_translate(x, out, sc, tr, dims, method, antialias)
+        want = scale_translate_ref(x, out, sc, tr, dims, method, antialias)
+        np.testing.assert_allclose(got.numpy(), want, rtol=1e-10, atol=1e-12)
+    # With scale out/in and no translation it is resize (as in JAX).
+    x = RNG.uniform(-1, 1, (6, 9, 2))
+    got = ops.image.scale_and_translate(x, (4, 13, 2), [4 / 6, 13 / 9], [0.0, 0.0], (0, 1),
+                                        method, antialias)
+    name = {"linear": "bilinear", "cubic": "bicubic"}.get(method, method)
+    np.testing.assert_allclose(got.numpy(), ops.image.resize(x, (4, 13), name,
+                                                             antialias=antialias).numpy(),
+                               rtol=1e-10, atol=1e-12)
+
+
+def test_scale_and_translate_gradients_and_errors():
+    x = RNG.uniform(-1, 1, (4, 5, 1))
+    check_op(lambda t: ops.image.scale_and_translate(t, (6, 3, 1), [1.3, 0.7], [0.2, 0.1],
+                                                     (0, 1), "cubic"),
+             lambda t: scale_translate_ref(t, (6, 3, 1), [1.3, 0.7], [0.2, 0.1], (0, 1),
+                                           "cubic", True).astype(t.dtype), [(4, 5, 1)])
+    check_op(lambda s, t: ops.image.scale_and_translate(ops.convert_to_tensor(x), (6, 3, 1), s,
+                                                        t, (0, 1), "linear"),
+             lambda s, t: scale_translate_ref(x, (6, 3, 1), s, t, (0, 1), "linear", True),
+             [], arrays=[np.array([1.31, 0.73]), np.array([0.21, 0.13])])
+    with pytest.raises(ValueError, match="Nearest neighbor"):
+        ops.image.scale_and_translate(x, (4, 5, 1), [1, 1], [0, 0], (0, 1), "nearest")
+    with pytest.raises(ValueError, match="same length as scale"):
+        ops.image.scale_and_translate(x, (4, 5, 1), [1], [0, 0], (0, 1), "linear")
+    with pytest.raises(ValueError, match="cannot change"):
+        ops.image.scale_and_translate(x, (4, 5, 2), [1, 1], [0, 0], (0, 1), "linear")
