@@ -717,3 +717,16 @@ def test_scale_and_translate_gradients_and_errors():
         ops.image.scale_and_translate(x, (4, 5, 1), [1], [0, 0], (0, 1), "linear")
     with pytest.raises(ValueError, match="cannot change"):
         ops.image.scale_and_translate(x, (4, 5, 2), [1, 1], [0, 0], (0, 1), "linear")
+
+
+def test_image_ops_build_functional_models():
+    inp = keras.Input((6, 8, 3))
+    resized = ops.image.resize(inp, (3, 4), antialias=True)
+    out = ops.image.affine_transform(ops.image.rgb_to_grayscale(resized),
+                                     [1.0, 0.0, 0.5, 0.0, 1.0, -0.5, 0.0, 0.0])
+    model = keras.Model(inp, out)
+    x = RNG.uniform(0, 1, (2, 6, 8, 3)).astype("float32")
+    want = ops.image.affine_transform(
+        ops.image.rgb_to_grayscale(ops.image.resize(x, (3, 4), antialias=True)),
+        [1.0, 0.0, 0.5, 0.0, 1.0, -0.5, 0.0, 0.0])
+    np.testing.assert_allclose(model.predict(x, verbose=0), want.numpy(), rtol=1e-6, atol=1e-7)
