@@ -393,6 +393,13 @@ def test_crop_and_pad_images(fmt):
 def test_crop_and_pad_images_symbolic_and_errors():
     assert ops.image.pad_images(keras.Input((5, 6, 3)), 1, 2, 3, 4).shape == (None, 9, 12, 3)
     assert ops.image.crop_images(keras.Input((5, 6, 3)), 1, 2, 1, 1).shape == (None, 3, 3, 3)
+    # Unknown spatial dims: the targets alone give the output size.
+    unknown = keras.Input((None, None, 3))
+    assert ops.image.pad_images(unknown, 2, 3, target_height=20, target_width=30).shape == \
+        (None, 20, 30, 3)
+    assert ops.image.crop_images(unknown, bottom_cropping=1, right_cropping=2,
+                                 target_height=200, target_width=300).shape == (None, 200, 300, 3)
+    assert ops.image.pad_images(unknown, 1, 2, 3, 4).shape == (None, None, None, 3)
     x = np.zeros((5, 6, 3))
     with pytest.raises(ValueError, match="exactly two of top_padding, bottom_padding"):
         ops.image.pad_images(x, 1, 1, 1, 1, target_height=9)

@@ -2,7 +2,8 @@
 
 from keras_like.ops import core as _core
 from keras_like.ops import numpy as _np
-from keras_like.ops._base import tensor
+from keras_like.ops._base import E, tensor
+from keras_like.ops.control_flow import _is_meta
 from keras_like.ops.image_common import data_format as _data_format
 from keras_like.ops.image_common import spatial_axes
 
@@ -13,6 +14,14 @@ def _images(images):
         raise ValueError("Invalid shape for argument `images`: it must have rank 3 or 4. "
                          f"Received: images.shape={tuple(images.shape)}")
     return images
+
+
+def _shape_only(images, h_axis, w_axis, height, width):
+    """During symbolic shape inference unknown dims are stand-ins, so inferred paddings and
+    croppings may be meaningless; the output still has the target size (as in Keras)."""
+    shape = list(images.shape)
+    shape[h_axis], shape[w_axis] = int(height), int(width)
+    return E.full(shape, 0.0, images.dtype, images.device)
 
 
 def _exactly_two(names, values):
@@ -51,6 +60,9 @@ def pad_images(images, top_padding=None, left_padding=None, bottom_padding=None,
         left_padding = target_width - right_padding - width
     if right_padding is None:
         right_padding = target_width - left_padding - width
+    if _is_meta(images) and min(top_padding, bottom_padding, left_padding, right_padding) < 0:
+        return _shape_only(images, h_axis, w_axis, top_padding + height + bottom_padding,
+                           left_padding + width + right_padding)
     _non_negative(top_padding=top_padding, left_padding=left_padding,
                   right_padding=right_padding, bottom_padding=bottom_padding)
     widths = [[0, 0] for _ in range(images.ndim)]
@@ -84,6 +96,9 @@ def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=N
         left_cropping = width - target_width - right_cropping
     if target_width is None:
         target_width = width - right_cropping - left_cropping
+    if _is_meta(images) and (min(top_cropping, left_cropping) < 0 or max(
+            top_cropping + target_height - height, left_cropping + target_width - width) > 0):
+        return _shape_only(images, h_axis, w_axis, target_height, target_width)
     _non_negative(top_cropping=top_cropping, target_height=target_height,
                   left_cropping=left_cropping, target_width=target_width)
     # A window that runs past the image is an error, not a silently smaller crop.
