@@ -296,6 +296,12 @@ def test_batch_normalization_mask_restricts_the_batch_statistics():
     np.testing.assert_allclose(_np(bn.moving_mean), x.reshape(-1, 2).mean(0), rtol=1e-5,
                                atol=1e-6)
     np.testing.assert_array_equal(_np(y._keras_mask), _np(masked._keras_mask))
+    # A fully masked batch: the epsilon in the denominator gives zero statistics, not NaN.
+    empty = layers.BatchNormalization(momentum=0.0)
+    out = _np(_training_output(empty, x, np.zeros((3, 4), bool)))
+    np.testing.assert_array_equal(_np(empty.moving_mean), 0.0)
+    np.testing.assert_array_equal(_np(empty.moving_variance), 0.0)
+    np.testing.assert_allclose(out, x / np.sqrt(1e-3), rtol=1e-5)
     with pytest.raises(ValueError, match="one dimension less than the inputs"):
         layers.BatchNormalization()(ops.convert_to_tensor(x), training=True,
                                     mask=ops.convert_to_tensor(np.ones((3, 4, 2), bool)))
@@ -372,6 +378,18 @@ def test_batch_renormalization_statistics_follow_numpy():
     np.testing.assert_allclose(_np(layer(ops.convert_to_tensor(x))),
                                _bn_np(x, moving_mean, np.maximum(moving_std ** 2 - eps, 0.0),
                                       1.5, -0.25), rtol=1e-5, atol=1e-5)
+
+
+def test_batch_renormalization_floors_a_zero_renorm_stddev():
+    # A zero variance initializer gives renorm_stddev 0; sqrt(epsilon) stands in for it.
+    x = random_array((6, 2), low=-1.0, high=2.0)
+    layer = layers.BatchNormalization(renorm=True, moving_variance_initializer="zeros")
+    layer.build(x.shape)
+    np.testing.assert_array_equal(_np(layer.renorm_stddev), 0.0)
+    got = _np(layer(ops.convert_to_tensor(x), training=True))
+    expected = _renorm_np(x, np.zeros(2), np.zeros(2), 1.0, 0.0, 1e-3, {})[0]
+    assert np.all(np.isfinite(got))
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5)
 
 
 def test_batch_renormalization_corrections_carry_no_gradient():
@@ -629,6 +647,7 @@ def test_rms_normalization_weights_and_config():
     layer = layers.RMSNormalization(axis=[2, 1], name="rms")
     layer.build((None, 3, 4))
     assert [(w.path, tuple(w.shape)) for w in layer.weights] == [("rms/scale", (3, 4))]
+    np.testing.assert_array_equal(_np(layer.scale), np.ones((3, 4)))
     config = layer.get_config()
     assert config["axis"] == [1, 2] and config["epsilon"] == 1e-6
     assert layers.RMSNormalization().get_config()["axis"] == -1
