@@ -3,7 +3,7 @@
 from keras_like.backend import config as _config
 from keras_like.ops._base import tensor
 
-_FLOATS = ("float16", "bfloat16", "float32", "float64")
+FLOATS = ("float16", "bfloat16", "float32", "float64")
 
 
 def data_format(value):
@@ -33,7 +33,7 @@ def images_tensor(images, ranks=(3, 4)):
 def float_images(images):
     """`images_tensor`, also refused unless floating (the colour-space conversions)."""
     images = images_tensor(images)
-    if images.dtype not in _FLOATS:
+    if images.dtype not in FLOATS:
         raise ValueError(
             f"Invalid images dtype: expected float dtype. Received: images.dtype={images.dtype}"
         )

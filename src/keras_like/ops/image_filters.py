@@ -10,8 +10,8 @@ import numpy as np
 from keras_like.ops import core as _core
 from keras_like.ops import numpy as _np
 from keras_like.ops._base import tensor
+from keras_like.ops.image_common import FLOATS, images_tensor, spatial_axes
 from keras_like.ops.image_common import data_format as _data_format
-from keras_like.ops.image_common import images_tensor, spatial_axes
 from keras_like.ops.image_sampling import (
     AFFINE_TRANSFORM_INTERPOLATIONS,
     check_fill_mode,
@@ -19,8 +19,6 @@ from keras_like.ops.image_sampling import (
     interpolate,
     neighbours,
 )
-
-_FLOATS = ("float16", "bfloat16", "float32", "float64")
 
 
 def _gaussian(size, sigma, dtype):
@@ -66,7 +64,7 @@ def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None
                          f"Received: kernel_size={kernel_size}")
     h_axis, w_axis = spatial_axes(images.ndim, _data_format(data_format))
     original = images.dtype
-    x = images if original in _FLOATS else _core.cast(images, "float32")
+    x = images if original in FLOATS else _core.cast(images, "float32")
     out = _blur(x, h_axis, w_axis, kernel_size, sigma)
     return out if out.dtype == original else _core.cast(out, original)
 

@@ -15,8 +15,6 @@ from keras_like.ops.image_sampling import (
     neighbours,
 )
 
-_FLOATS = ("float16", "bfloat16", "float32", "float64")
-
 
 def compute_homography_matrix(start_points, end_points):
     """`(batch, 8)` coefficients `h` with `start ~ H(end)` at the four corner pairs.

@@ -12,13 +12,10 @@ import numpy as np
 from keras_like.backend.dtypes import is_int_dtype
 from keras_like.ops import core as _core
 from keras_like.ops import numpy as _np
+from keras_like.ops.image_common import FLOATS, images_tensor, spatial_axes
 from keras_like.ops.image_common import data_format as _data_format
-from keras_like.ops.image_common import images_tensor, spatial_axes
 
 RESIZE_INTERPOLATIONS = ("bilinear", "nearest", "lanczos3", "lanczos5", "bicubic")
-_FLOATS = ("float16", "bfloat16", "float32", "float64")
-
-
 def _triangle(x):
     return np.maximum(0.0, 1.0 - np.abs(x))
 
@@ -127,7 +124,7 @@ def resize(images, size, interpolation="bilinear", antialias=False,
         images = _pad_to_aspect(images, h_axis, w_axis, target_h, target_w, fill_value)
     original = images.dtype
     x = images
-    if interpolation != "nearest" and original not in _FLOATS:
+    if interpolation != "nearest" and original not in FLOATS:
         x = _core.cast(x, "float32")
     x = _resize_axis(x, h_axis, target_h, interpolation, antialias)
     x = _resize_axis(x, w_axis, target_w, interpolation, antialias)

@@ -15,14 +15,11 @@ from keras_like.backend.dtypes import is_int_dtype
 from keras_like.ops import core as _core
 from keras_like.ops import numpy as _np
 from keras_like.ops._base import tensor
+from keras_like.ops.image_common import FLOATS, images_tensor
 from keras_like.ops.image_common import data_format as _data_format
-from keras_like.ops.image_common import images_tensor
 
 FILL_MODES = ("constant", "nearest", "wrap", "mirror", "reflect")
 AFFINE_TRANSFORM_INTERPOLATIONS = {"nearest": 0, "bilinear": 1}
-_FLOATS = ("float16", "bfloat16", "float32", "float64")
-
-
 def _mirror(index, size):
     # A triangular wave with half-period size - 1: ... 1 0 [0 1 2 3] 2 1 0 1 ...
     if size == 1:
@@ -145,8 +142,8 @@ def map_coordinates(inputs, coordinates, order, fill_mode="constant", fill_value
         raise ValueError(
             f"Invalid value for argument `order`. Expected one of [0, 1]. Received: order={order}")
     compute_dtype = inputs.dtype
-    if compute_dtype not in _FLOATS:
-        compute_dtype = coordinates.dtype if coordinates.dtype in _FLOATS else "float32"
+    if compute_dtype not in FLOATS:
+        compute_dtype = coordinates.dtype if coordinates.dtype in FLOATS else "float32"
     coordinates = _core.cast(coordinates, compute_dtype)
     axis_nodes = [neighbours(c, order, size, fill_mode)
                   for c, size in zip(_core.unstack(coordinates, axis=0), inputs.shape)]
@@ -200,7 +197,7 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
     if transform.ndim == 2 and transform.shape[0] not in (1, batch):
         raise ValueError(f"`transform` holds {transform.shape[0]} transforms for a batch of "
                          f"{batch} images. Received: transform.shape={tuple(transform.shape)}")
-    compute_dtype = x.dtype if x.dtype in _FLOATS else "float32"
+    compute_dtype = x.dtype if x.dtype in FLOATS else "float32"
     t = _core.cast(_np.reshape(transform, [-1, 8, 1, 1]), compute_dtype)
     a0, a1, a2, b0, b1, b2 = (t[:, i] for i in range(6))
     cols = _core.convert_to_tensor(np.arange(width)[None, :], compute_dtype)

@@ -12,13 +12,11 @@ import numpy as np
 from keras_like.ops import core as _core
 from keras_like.ops import numpy as _np
 from keras_like.ops._base import tensor
+from keras_like.ops.image_common import FLOATS
 
 _METHODS = {"linear": "linear", "bilinear": "linear", "trilinear": "linear",
             "triangle": "linear", "cubic": "cubic", "bicubic": "cubic", "tricubic": "cubic",
             "keyscubic": "cubic", "lanczos3": "lanczos3", "lanczos5": "lanczos5"}
-_FLOATS = ("float16", "bfloat16", "float32", "float64")
-
-
 def _kernel(method, x):
     if method == "linear":
         return _np.maximum(0.0, 1.0 - x)
@@ -98,7 +96,7 @@ def scale_and_translate(images, output_shape, scale, translation, spatial_dims, 
                          "scale_and_translate.")
     if key not in _METHODS:
         raise ValueError(f"Unknown resize method: {method}")
-    dtype = images.dtype if images.dtype in _FLOATS else "float32"
+    dtype = images.dtype if images.dtype in FLOATS else "float32"
     x = _core.cast(images, dtype)
     scale, translation = _core.cast(scale, dtype), _core.cast(translation, dtype)
     for i, d in enumerate(spatial_dims):
