@@ -207,6 +207,19 @@ LAYERS = {
                              pointwise_initializer="he_normal"), "x3"),
     "SeparableConv2D": (dict(filters=2, kernel_size=2, strides=2,
                              data_format="channels_first"), "x4"),
+    "CenterCrop": (dict(height=2, width=3, data_format="channels_last"), "x4"),
+    "RandomBrightness": (dict(factor=(-0.2, 0.3), value_range=(-1, 1), seed=3), "x4"),
+    "RandomContrast": (dict(factor=0.4, value_range=(-1, 1), seed=4), "x4"),
+    "RandomCrop": (dict(height=2, width=3, seed=5), "x4"),
+    "RandomFlip": (dict(mode="vertical", seed=6, data_format="channels_first"), "x4"),
+    "RandomRotation": (dict(factor=(-0.1, 0.2), fill_mode="constant", fill_value=0.5,
+                            interpolation="nearest", seed=7), "x4"),
+    "RandomTranslation": (dict(height_factor=0.2, width_factor=(-0.1, 0.3), fill_mode="wrap",
+                               seed=8), "x4"),
+    "RandomZoom": (dict(height_factor=(-0.3, 0.2), width_factor=0.1, fill_mode="nearest",
+                        seed=9), "x4"),
+    "Resizing": (dict(height=5, width=2, interpolation="bicubic", crop_to_aspect_ratio=True,
+                      antialias=True), "x4"),
 }
 for _name in ("Add", "Average", "Maximum", "Minimum", "Multiply", "Subtract"):
     LAYERS[_name] = ({}, "pair")

@@ -127,6 +127,23 @@ from keras_like.layers.convolutional.separable_conv2d import SeparableConv2D  # 
 __all__ += ["Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose", "DepthwiseConv1D",
             "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D"]
 
+from keras_like.layers.preprocessing.image.center_crop import CenterCrop  # noqa: E402
+from keras_like.layers.preprocessing.image.random_brightness import (  # noqa: E402
+    RandomBrightness,
+)
+from keras_like.layers.preprocessing.image.random_contrast import RandomContrast  # noqa: E402
+from keras_like.layers.preprocessing.image.random_crop import RandomCrop  # noqa: E402
+from keras_like.layers.preprocessing.image.random_flip import RandomFlip  # noqa: E402
+from keras_like.layers.preprocessing.image.random_rotation import RandomRotation  # noqa: E402
+from keras_like.layers.preprocessing.image.random_translation import (  # noqa: E402
+    RandomTranslation,
+)
+from keras_like.layers.preprocessing.image.random_zoom import RandomZoom  # noqa: E402
+from keras_like.layers.preprocessing.image.resizing import Resizing  # noqa: E402
+
+__all__ += ["CenterCrop", "RandomBrightness", "RandomContrast", "RandomCrop", "RandomFlip",
+            "RandomRotation", "RandomTranslation", "RandomZoom", "Resizing"]
+
 from keras_like.layers.serialization import deserialize, serialize  # noqa: E402
 
 __all__ += ["deserialize", "serialize"]
