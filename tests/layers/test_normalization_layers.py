@@ -611,6 +611,15 @@ def test_group_normalization_groups_extremes_and_errors():
         layers.GroupNormalization(groups=2).build((None, 3, None))
 
 
+def test_group_normalization_float16_statistics_do_not_overflow():
+    x = np.array([[300.0, -300.0, 1.0, 3.0]], "float16")
+    layer = layers.GroupNormalization(groups=2, dtype="mixed_float16")
+    out = layer(ops.convert_to_tensor(x))
+    assert str(out.dtype) == "float16"
+    # The first group's variance, 90000, is beyond float16's range (65504).
+    np.testing.assert_allclose(_np(out).astype(np.float64), _gn_np(x, 2), rtol=2e-3, atol=2e-3)
+
+
 # ---------------------------------------------------------------------------------------------
 # RMSNormalization
 # ---------------------------------------------------------------------------------------------

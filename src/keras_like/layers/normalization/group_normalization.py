@@ -1,6 +1,7 @@
 """GroupNormalization: normalizes groups of channels per example (Wu & He, 2018)."""
 
 from keras_like import constraints, initializers, ops, regularizers
+from keras_like.backend.dtypes import result_type
 from keras_like.layers.input_spec import InputSpec
 from keras_like.layers.layer import Layer
 
@@ -85,7 +86,9 @@ class GroupNormalization(Layer):
         grouped_shape = [-1, *shape[1:]]
         grouped_shape[axis] = shape[axis] // self.groups
         grouped_shape.insert(axis, self.groups)
+        # float16/bfloat16 group statistics overflow easily; they are computed in float32.
         grouped = ops.reshape(inputs, grouped_shape)
+        grouped = ops.cast(grouped, result_type(inputs.dtype, "float32"))
         reduce_axes = [a for a in range(1, len(grouped_shape)) if a != axis]
         mean, variance = ops.moments(grouped, axes=reduce_axes, keepdims=True)
         param_shape = [1] * len(grouped_shape)
@@ -97,7 +100,7 @@ class GroupNormalization(Layer):
         if self.center:
             offset = ops.add(offset, ops.cast(ops.reshape(self.beta, param_shape), inv.dtype))
         outputs = ops.add(ops.multiply(grouped, inv), offset)
-        return ops.reshape(outputs, (-1, *shape[1:]))
+        return ops.cast(ops.reshape(outputs, (-1, *shape[1:])), inputs.dtype)
 
     def _check_axis(self, input_shape):
         if self.axis >= len(input_shape) or self.axis < -len(input_shape):
