@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from helpers import random_array, run_layer_test
 
+import keras_like as keras
 from keras_like import layers, ops
 
 RANDOM = "draws a random transformation per call; its formula and range are checked below"
@@ -518,3 +519,42 @@ def test_factor_forms_in_config():
     assert layers.RandomContrast(0.1, value_range=(1, 0)).get_config()["value_range"] == [0, 1]
     config = layers.RandomZoom(0.1).get_config()
     assert config["width_factor"] is None and config["fill_mode"] == "reflect"
+
+
+# ---- in models ----------------------------------------------------------------------------------
+
+
+def _counter(layer):
+    return int(_np(layer.generator.state)[1])
+
+
+def test_augmentation_runs_in_fit_and_not_in_predict():
+    augmentations = [layers.RandomFlip("horizontal", seed=1), layers.RandomRotation(0.1, seed=2),
+                     layers.RandomZoom(0.1, seed=3), layers.RandomTranslation(0.1, 0.1, seed=4),
+                     layers.RandomContrast(0.2, seed=5), layers.RandomBrightness(0.2, seed=6),
+                     layers.RandomCrop(6, 6, seed=7)]
+    inputs = keras.Input((8, 8, 3))
+    x = keras.Sequential(augmentations)(inputs)
+    x = layers.Rescaling(1 / 255)(x)
+    x = layers.Conv2D(2, 3)(x)
+    outputs = layers.Dense(1)(layers.GlobalAveragePooling2D()(x))
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer="sgd", loss="mse")
+    data = np.random.default_rng(0).uniform(0, 255, (8, 8, 8, 3)).astype("float32")
+    before = [_counter(a) for a in augmentations]
+    model.predict(data, verbose=0)
+    assert [_counter(a) for a in augmentations] == before, "predict drew augmentations"
+    model.fit(data, np.zeros((8, 1)), batch_size=4, epochs=1, verbose=0)
+    moved = [_counter(a) > b for a, b in zip(augmentations, before)]
+    assert all(moved), f"fit did not augment with every layer: {moved}"
+
+
+def test_variable_sized_symbolic_inputs():
+    inputs = keras.Input((None, None, 3))
+    assert tuple(layers.Resizing(4, 5)(inputs).shape) == (None, 4, 5, 3)
+    assert tuple(layers.CenterCrop(2, 2)(inputs).shape) == (None, 2, 2, 3)
+    assert tuple(layers.RandomCrop(2, 3)(inputs).shape) == (None, 2, 3, 3)
+    assert tuple(layers.RandomRotation(0.1)(inputs).shape) == (None, None, None, 3)
+    model = keras.Model(inputs, layers.Resizing(4, 5)(inputs))
+    x = random_array((2, 7, 9, 3))
+    np.testing.assert_allclose(_np(model(x)), resize_ref(x, 4, 5), atol=1e-5)
