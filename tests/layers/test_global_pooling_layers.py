@@ -91,7 +91,8 @@ def test_global_pooling_default_data_format_follows_config():
         keras.config.set_image_data_format(previous)
     assert layer.data_format == "channels_first"
     x = random_array((2, 3, 4, 5))
-    np.testing.assert_allclose(ops.convert_to_numpy(layer(x)), x.mean(axis=(2, 3)), rtol=1e-6)
+    np.testing.assert_allclose(ops.convert_to_numpy(layer(x)), x.mean(axis=(2, 3)), rtol=1e-6,
+                               atol=1e-6)
 
 
 @pytest.mark.parametrize("cls", list(AVERAGE.values()) + list(MAXIMUM.values()))

@@ -732,3 +732,24 @@ def test_ftrl_argument_validation(arg, value, message):
 def test_unknown_argument():
     with pytest.raises(ValueError, match="Argument\\(s\\) not recognized"):
         optimizers.Adamax(beta3=0.1)
+
+
+@pytest.mark.parametrize("name", ["sgd", "adam", "rmsprop", "adagrad"])
+def test_strided_gradient_updates_like_a_contiguous_one(name):
+    # The gradient of a view (a grouped conv kernel, a transposed weight) arrives strided;
+    # the fused update stages a contiguous copy instead of refusing it.
+    from keras_like.backend.engine import _engine as engine
+
+    base = np.random.default_rng(0).normal(size=(4, 3)).astype("float32")
+    grad = np.random.default_rng(1).normal(size=(3, 4)).astype("float32")
+    results = []
+    for strided in (False, True):
+        variable = keras.Variable(base.copy())
+        optimizer = keras.optimizers.get(name)
+        g = ops.convert_to_tensor(grad)
+        g = engine.transpose(g, [1, 0]) if strided else ops.convert_to_tensor(grad.T.copy())
+        assert g.is_contiguous is (not strided)
+        optimizer.apply([g], [variable])
+        optimizer.apply([g], [variable])
+        results.append(variable.numpy())
+    np.testing.assert_array_equal(results[0], results[1])

@@ -28,15 +28,16 @@ int optimizer_scalar_count(OptimizerKind kind) {
 void optimizer_update(OptimizerKind kind, const Tensor& variable, const Tensor& gradient,
                       const Tensors& slots, const Tensor& scalars) {
   auto op = std::make_shared<const OptimizerUpdateOp>(kind);
-  auto check = [&](const Tensor& t, const char* what) {
+  auto check = [&](const Tensor& t, const char* what, bool contiguous = true) {
     KL_CHECK(t.shape() == variable.shape(), "[", op->name(), "] ", what, " has shape ",
              shape_str(t.shape()), " but the variable has shape ", shape_str(variable.shape()));
-    KL_CHECK(t.is_contiguous(), "[", op->name(), "] ", what, " must be contiguous");
+    KL_CHECK(!contiguous || t.is_contiguous(), "[", op->name(), "] ", what,
+             " must be contiguous");
   };
   KL_CHECK(is_floating(variable.dtype()), "[", op->name(), "] expected a floating variable, received ",
            dtype_name(variable.dtype()));
   check(variable, "the variable");
-  check(gradient, "the gradient");
+  check(gradient, "the gradient", false);
   for (const auto& s : slots) {
     check(s, "an optimizer slot");
     KL_CHECK(s.dtype() == variable.dtype(), "[", op->name(), "] slot dtype ", dtype_name(s.dtype()),

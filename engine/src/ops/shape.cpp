@@ -150,7 +150,19 @@ std::vector<TensorSpec> SliceOp::infer(const Tensors& in) const {
   Shape shape;
   for (int i = 0; i < x.ndim(); ++i) {
     KL_CHECK(steps_[i] != 0, "[slice] step cannot be zero");
-    shape.push_back(slice_len(starts_[i], stops_[i], steps_[i]));
+    int64_t n = slice_len(starts_[i], stops_[i], steps_[i]);
+    if (n > 0) {
+      // The engine takes resolved indices (the Python layer normalizes negative ones); any
+      // element the view would reach must lie inside the axis, or the view reads foreign memory.
+      int64_t span = 0, last = 0;
+      bool overflow = __builtin_mul_overflow(n - 1, steps_[i], &span) ||
+                      __builtin_add_overflow(starts_[i], span, &last);
+      KL_CHECK(!overflow && starts_[i] >= 0 && starts_[i] < x.dim(i) && last >= 0 &&
+                   last < x.dim(i),
+               "[slice] (start ", starts_[i], ", stop ", stops_[i], ", step ", steps_[i],
+               ") reaches outside axis ", i, " of length ", x.dim(i));
+    }
+    shape.push_back(n);
   }
   return {{shape, x.dtype()}};
 }

@@ -140,10 +140,6 @@ def _grouped_matmul(patches, kernel, groups):
         return E.matmul(E.reshape(patches, [m, taps * channels]),
                         E.reshape(kernel, [taps * cg, filters]))
     fg = filters // groups
-    # The backward pass of the transpose below hands the kernel a strided view, and the fused
-    # optimizer updates want contiguous gradients; multiplying by 1 makes its backward write a
-    # fresh contiguous gradient (a kernel-sized op, negligible next to the matmul).
-    kernel = E.multiply(kernel, 1.0)
     p = E.transpose(E.reshape(patches, [m, taps, groups, cg]), [2, 0, 1, 3])
     w = E.transpose(E.reshape(kernel, [taps, cg, groups, fg]), [2, 0, 1, 3])
     y = E.matmul(E.reshape(p, [groups, m, taps * cg]), E.reshape(w, [groups, taps * cg, fg]))
