@@ -159,15 +159,18 @@ def _conv_channels_last(x, k, strides, pads, dilation, op):
         raise ValueError(f"`{op}`: the kernel's output channels ({filters}) must be divisible "
                          f"by the number of groups ({groups} = input channels {channels} // "
                          f"kernel in_channels {cg}).")
-    slices, out = _offset_slices(x, kernel_size, strides, dilation, pads, 0.0, op,
-                                 tuple(k.shape))
+    windows = [(w - 1) * d + 1 for w, d in zip(kernel_size, dilation)]
+    out = _output_sizes(x, windows, strides, pads, op, tuple(k.shape))
     batch = x.shape[0]
     rows = batch * int(np.prod(out, dtype=np.int64))
-    taps = len(slices)
+    taps = int(np.prod(kernel_size, dtype=np.int64))
     if rows == 0:
         return E.full([batch, *out, filters], 0.0, x.dtype, x.device)
-    patches = E.concatenate([E.reshape(s, [rows, 1, channels]) for s in slices], 1) \
-        if taps > 1 else E.reshape(slices[0], [rows, 1, channels])
+    # One engine primitive gathers every window (im2col) and its gradient scatters back
+    # (col2im), instead of a strided view per kernel offset joined by a concatenate.
+    patches = E.patches(x, kernel_size, list(strides), list(dilation), [p[0] for p in pads],
+                        [p[1] for p in pads])
+    patches = E.reshape(patches, [rows, taps, channels])
     y = _grouped_matmul(patches, E.reshape(k, [taps, cg, filters]), groups)
     return E.reshape(y, [batch, *out, filters])
 
