@@ -67,22 +67,24 @@ def main():
     args = ap.parse_args()
 
     results = {}
+    chosen = {n: s for n, s in frameworks(args).items() if not args.only or n in args.only}
     for workload in args.workloads:
-        for name, spec in frameworks(args).items():
-            if args.only and name not in args.only:
-                continue
-            cmd_fn, env = spec if isinstance(spec, tuple) else (spec, None)
-            runs = []
-            # Interleave is not possible across processes; run each framework back to back.
-            for _ in range(args.runs):
+        failed = set()
+        # Interleaved: run 1 of every framework, then run 2, ... The host is shared and its
+        # speed drifts within minutes, so back-to-back runs of one framework would skew ratios.
+        for attempt in range(args.runs):
+            for name, spec in chosen.items():
+                if name in failed:
+                    continue
+                cmd_fn, env = spec if isinstance(spec, tuple) else (spec, None)
                 r = run(cmd_fn(workload), env)
                 if "error" in r:
-                    runs = [r]
-                    break
-                runs.append(r)
-            results[(workload, name)] = runs
-            status = runs[0].get("error", "ok")
-            print(f"[{workload}] {name}: {len(runs)} run(s) {status[:120]}", file=sys.stderr)
+                    failed.add(name)
+                    results[(workload, name)] = [r]
+                else:
+                    results.setdefault((workload, name), []).append(r)
+                status = r.get("error", "ok")
+                print(f"[{workload}] {name} run {attempt + 1}: {status[:120]}", file=sys.stderr)
 
     for workload in args.workloads:
         print(f"\n{workload}: medians of {args.runs} processes, {args.threads} threads")
