@@ -214,16 +214,29 @@ def _op_class(op):
     import keras_like.ops as ops
 
     fn = op.fn
-    public = getattr(ops, fn.__name__, None)
-    if public is None or getattr(public, "__wrapped_op__", public) is not fn:
+
+    def exports(namespace):
+        public = getattr(namespace, fn.__name__, None)
+        return public is not None and getattr(public, "__wrapped_op__", public) is fn
+
+    if exports(ops.image):
+        module = "keras.src.ops.image"
+    elif exports(ops):
+        module = _OPS_MODULES.get(fn.__module__, "keras.src.ops.numpy")
+    else:
         raise ValueError(
             f"Cannot serialize the operation '{op.name}': `{fn.__name__}` is not a "
             "`keras_like.ops` function. Wrap custom computations in a Layer (with get_config) "
             "to make the model serializable."
         )
-    module = _OPS_MODULES.get(fn.__module__, "keras.src.ops.numpy")
-    class_name = "".join(part[:1].upper() + part[1:] for part in fn.__name__.split("_"))
+    class_name = _IMAGE_OP_CLASSES.get(fn.__name__) or "".join(
+        part[:1].upper() + part[1:] for part in fn.__name__.split("_"))
     return module, class_name
+
+
+# Keras's class names for image ops whose acronyms CamelCase would spell differently.
+_IMAGE_OP_CLASSES = {"rgb_to_grayscale": "RGBToGrayscale", "rgb_to_hsv": "RGBToHSV",
+                     "hsv_to_rgb": "HSVToRGB"}
 
 
 def _split_function_call(op, node):
@@ -413,7 +426,8 @@ def _revive_op(layer_data):
 
     class_name = layer_data["class_name"]
     fn_name = naming.to_snake_case(class_name)
-    public = getattr(ops, fn_name, None)
+    namespace = ops.image if "ops.image" in str(layer_data.get("module") or "") else ops
+    public = getattr(namespace, fn_name, None)
     if public is None or not callable(public):
         raise ValueError(
             f"Cannot rebuild the operation '{layer_data['name']}': the Keras op "
