@@ -41,15 +41,25 @@ def image_data_format():
     return _IMAGE_DATA_FORMAT
 
 
-def set_image_data_format(data_format):
-    global _IMAGE_DATA_FORMAT
-    data_format = str(data_format).lower()
-    if data_format not in ("channels_first", "channels_last"):
+def standardize_data_format(data_format):
+    """`None` -> the configured image data format; otherwise a checked lower-case value.
+
+    The one check behind every `data_format` argument (layers, ops.nn, ops.image, utils).
+    """
+    if data_format is None:
+        return _IMAGE_DATA_FORMAT
+    value = str(data_format).lower()
+    if value not in ("channels_first", "channels_last"):
         raise ValueError(
             "The `data_format` argument must be one of {'channels_first', 'channels_last'}. "
-            f"Received: data_format={data_format}"
+            f"Received: data_format={value}"
         )
-    _IMAGE_DATA_FORMAT = data_format
+    return value
+
+
+def set_image_data_format(data_format):
+    global _IMAGE_DATA_FORMAT
+    _IMAGE_DATA_FORMAT = standardize_data_format(str(data_format))
 
 
 def backend():

@@ -1,22 +1,9 @@
 """Argument checks shared by the `keras.ops.image` functions."""
 
-from keras_like.backend import config as _config
+from keras_like.backend.config import standardize_data_format as data_format  # noqa: F401
 from keras_like.ops._base import tensor
 
 FLOATS = ("float16", "bfloat16", "float32", "float64")
-
-
-def data_format(value):
-    """`None` -> the configured image data format; otherwise a checked lower-case value."""
-    if value is None:
-        return _config.image_data_format()
-    value = str(value).lower()
-    if value not in ("channels_first", "channels_last"):
-        raise ValueError(
-            "The `data_format` argument must be one of {'channels_first', 'channels_last'}. "
-            f"Received: data_format={value}"
-        )
-    return value
 
 
 def images_tensor(images, ranks=(3, 4)):

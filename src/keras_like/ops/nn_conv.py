@@ -17,13 +17,11 @@ __all__ = ["conv", "conv_transpose", "depthwise_conv", "separable_conv", "max_po
 
 
 def _data_format(data_format, op):
-    if data_format is None:
-        return config.image_data_format()
-    value = str(data_format).lower()
-    if value not in ("channels_first", "channels_last"):
-        raise ValueError(f"`{op}`: `data_format` must be 'channels_first' or 'channels_last'. "
-                         f"Received: data_format={data_format!r}")
-    return value
+    """The one data_format check, with the op named in its message (errors name the op)."""
+    try:
+        return config.standardize_data_format(data_format)
+    except ValueError as e:
+        raise ValueError(f"`{op}`: {e}") from None
 
 
 def _padding(padding, op):

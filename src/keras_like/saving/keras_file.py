@@ -13,11 +13,13 @@ import os
 import shutil
 import struct
 import tempfile
+import warnings
 import zipfile
 import zlib
 
 from keras_like.saving import file_checks, saveable_tree
 from keras_like.saving.atomic_file import atomic_path
+from keras_like.saving.object_registration import CustomObjectScope
 from keras_like.saving.serialization_lib import (
     LoadingFileScope,
     ObjectSharingScope,
@@ -104,8 +106,6 @@ def model_from_config(config, where, custom_objects=None, compile=True, safe_mod
     """The model a parsed `config.json` describes, compiled from its `compile_config` when
     `compile` (a compile config that cannot be rebuilt only warns: the model still
     predicts)."""
-    import warnings
-
     file_checks.require_model_config(config, where)
     config = dict(config)
     compile_config = config.pop("compile_config", None)
@@ -119,12 +119,9 @@ def model_from_config(config, where, custom_objects=None, compile=True, safe_mod
             raise ValueError(f"{where} describes a {type(model).__name__}, not a model.")
     if compile and compile_config:
         try:
-            with LoadingFileScope(where), SafeModeScope(safe_mode):
-                with_scope = custom_objects or {}
-                from keras_like.saving.object_registration import CustomObjectScope
-
-                with CustomObjectScope(with_scope):
-                    model.compile_from_config(compile_config)
+            with LoadingFileScope(where), SafeModeScope(safe_mode), \
+                    CustomObjectScope(custom_objects):
+                model.compile_from_config(compile_config)
         except Exception as e:  # noqa: BLE001 - a model that cannot compile still predicts
             warnings.warn(
                 f"{where}: the model loaded but could not be compiled from its saved "

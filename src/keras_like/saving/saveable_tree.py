@@ -137,13 +137,14 @@ def load_state(root, reader, skip_mismatch=False):
         owner = _describe(obj)
         if isinstance(obj, seed_cls) and not reader.has(path):
             continue
-        if isinstance(obj, optimizer_cls) and reader.count(path) != len(variables):
+        stored = reader.count(path)
+        if isinstance(obj, optimizer_cls) and stored != len(variables):
             warnings.warn(
                 f"Skipping variable loading for optimizer '{obj.name}', because it has "
                 f"{len(variables)} variables whereas the saved optimizer has "
-                f"{reader.count(path)} variables.", stacklevel=3)
+                f"{stored} variables.", stacklevel=3)
             continue
-        if not variables and not reader.count(path):
+        if not variables and not stored:
             continue
         try:
             values = reader.read(path, variables, owner)

@@ -66,7 +66,6 @@ class WeightsReader:
     def __init__(self, h5file, filename):
         self._file = h5file
         self.filename = filename
-        self.visited = set()
 
     def has(self, path):
         with _hdf5_errors(self.filename, _vars_path(path)):
@@ -87,7 +86,6 @@ class WeightsReader:
         with _hdf5_errors(self.filename, _vars_path(path)):
             group = self._group(path)
             names = [] if group is None else _dataset_names(group, self._where(path))
-            self.visited.add(_vars_path(path))
             if len(names) != len(variables):
                 raise ValueError(
                     f"{owner} expected {len(variables)} variables, but {self.filename} has "

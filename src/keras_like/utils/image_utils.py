@@ -28,14 +28,9 @@ def pil_image():
 
 
 def _data_format(data_format):
-    if data_format is None:
-        from keras_like import config
+    from keras_like.backend.config import standardize_data_format
 
-        data_format = config.image_data_format()
-    if data_format not in ("channels_last", "channels_first"):
-        raise ValueError(f"Unknown data_format: {data_format}. Expected 'channels_last' or "
-                         "'channels_first'.")
-    return data_format
+    return standardize_data_format(data_format)
 
 
 def load_img(path, color_mode="rgb", target_size=None, interpolation="nearest",
