@@ -58,6 +58,10 @@ void init_ops(nb::module_& m) {
         "after"_a, Release());
   m.def("patches_adjoint", &patches_adjoint, "rows"_a, "input_shape"_a, "window"_a, "strides"_a,
         "dilation"_a, "before"_a, "after"_a, Release());
+  m.def("max_pool", &max_pool, "x"_a, "window"_a, "strides"_a, "before"_a, "after"_a,
+        Release());
+  m.def("max_pool_adjoint", &max_pool_adjoint, "x"_a, "pooled"_a, "ct"_a, "window"_a,
+        "strides"_a, "before"_a, "after"_a, Release());
   m.def("take", &take, "x"_a, "indices"_a, "axis"_a, Release());
   m.def("scatter", [](const Tensor& base, const Tensor& idx, const Tensor& upd, int64_t axis,
                       const std::string& mode) { return scatter(base, idx, upd, axis, scatter_mode(mode)); },

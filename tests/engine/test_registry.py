@@ -161,7 +161,8 @@ NOT_ELEMENTWISE = {
     "result_dtype", "scalar", "scatter", "scatter_along_axis", "set_num_threads", "simd_isa",
     "slice", "softmax", "sort", "take", "take_along_axis", "transpose", "where",
     "cuda_device_count", "custom_vjp", "optimizer_update", "random_from_state", "dispatch_count",
-    "host_read_count", "patches", "patches_adjoint",
+    "host_read_count", "patches", "patches_adjoint", "max_pool",
+    "max_pool_adjoint",
 }
 
 ELEMENTWISE_TABLES = [DIFFERENTIABLE_UNARY, ZERO_GRAD_UNARY, NON_DIFFERENTIABLE_UNARY,

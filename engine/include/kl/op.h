@@ -14,7 +14,7 @@ enum class OpKind : uint8_t {
   cumulative, sort, softmax, log_softmax,
   arange, full, random,
   cholesky, triangular_solve, lu, qr, svd, eigh,
-  custom_vjp, optimizer_update, patches, patches_adjoint,
+  custom_vjp, optimizer_update, patches, patches_adjoint, max_pool, max_pool_adjoint,
   count_
 };
 constexpr int kNumOpKinds = int(OpKind::count_);

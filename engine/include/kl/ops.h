@@ -37,6 +37,12 @@ Tensor patches(const Tensor& x, const Shape& window, const Shape& strides, const
 Tensor patches_adjoint(const Tensor& rows, const Shape& input_shape, const Shape& window,
                        const Shape& strides, const Shape& dilation, const Shape& before,
                        const Shape& after);
+// Max pooling of a channels-last x (dilation 1) and its adjoint (see MaxPoolOp).
+Tensor max_pool(const Tensor& x, const Shape& window, const Shape& strides, const Shape& before,
+                const Shape& after);
+Tensor max_pool_adjoint(const Tensor& x, const Tensor& pooled, const Tensor& ct,
+                        const Shape& window, const Shape& strides, const Shape& before,
+                        const Shape& after);
 Tensor take(const Tensor& x, const Tensor& indices, int64_t axis);
 Tensor scatter(const Tensor& base, const Tensor& indices, const Tensor& updates, int64_t axis,
                ScatterMode mode);

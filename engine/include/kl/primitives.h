@@ -419,6 +419,39 @@ class PatchesAdjointOp : public Op {
   Shape input_shape_;
 };
 
+// The maximum over each window of a channels-last input (dilation 1); window positions in the
+// padding never win. Its gradient goes to the first maximum of each window in row-major window
+// order, as TensorFlow's MaxPoolGrad does.
+class MaxPoolOp : public Op {
+ public:
+  explicit MaxPoolOp(WindowGeometry g) : g_(std::move(g)) {}
+  OpKind kind() const override { return OpKind::max_pool; }
+  const char* name() const override { return "max_pool"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
+  Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+  bool needs_outputs() const override { return true; }
+  const WindowGeometry& geometry() const { return g_; }
+
+ private:
+  WindowGeometry g_;
+};
+
+// Inputs (x, max_pool(x), cotangent of the pooled output) -> the cotangent of x.
+class MaxPoolAdjointOp : public Op {
+ public:
+  explicit MaxPoolAdjointOp(WindowGeometry g) : g_(std::move(g)) {}
+  OpKind kind() const override { return OpKind::max_pool_adjoint; }
+  const char* name() const override { return "max_pool_adjoint"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
+  bool differentiable() const override { return false; }
+  const WindowGeometry& geometry() const { return g_; }
+
+ private:
+  WindowGeometry g_;
+};
+
 // Creation ops take no inputs.
 class ArangeOp : public Op {
  public:

@@ -1,4 +1,5 @@
-// patches / patches_adjoint: the sliding windows of convolution and pooling (im2col, col2im).
+// patches / patches_adjoint: the sliding windows of convolution and pooling (im2col, col2im);
+// max_pool / max_pool_adjoint: window maxima and the gradient routed to them.
 #include "kl/autograd.h"
 #include "kl/ops.h"
 
@@ -97,6 +98,64 @@ Tensor patches_adjoint(const Tensor& rows, const Shape& input_shape, const Shape
                 rows.dtype());
   return call1<PatchesAdjointOp>({rows}, WindowGeometry{window, strides, dilation, before, after},
                                  input_shape);
+}
+
+namespace {
+
+WindowGeometry pool_geometry(const Shape& window, const Shape& strides, const Shape& before,
+                             const Shape& after) {
+  return WindowGeometry{window, strides, Shape(window.size(), 1), before, after};
+}
+
+Shape pooled_shape(const WindowGeometry& g, const Tensor& x, const char* op) {
+  check_geometry(g, op);
+  KL_CHECK(x.ndim() == g.rank() + 2, "[", op, "] expected a channels-last input of rank ",
+           g.rank() + 2, " (batch, ", g.rank(), " spatial, channels) for a window of rank ",
+           g.rank(), ", received shape ", shape_str(x.shape()));
+  KL_CHECK(x.dtype() == DType::float32 || x.dtype() == DType::float64, "[", op,
+           "] expected float32 or float64, received ", dtype_name(x.dtype()));
+  for (int i = 0; i < g.rank(); ++i)
+    KL_CHECK(g.before[i] < g.window[i] && g.after[i] < g.window[i], "[", op,
+             "] padding must be smaller than the window (a window wholly in the padding has "
+             "no maximum), received window ", shape_str(g.window), ", before ",
+             shape_str(g.before), ", after ", shape_str(g.after));
+  Shape shape{x.dim(0)};
+  for (int64_t d : g.output_spatial(x.shape())) shape.push_back(d);
+  shape.push_back(x.dim(x.ndim() - 1));
+  return shape;
+}
+
+}  // namespace
+
+std::vector<TensorSpec> MaxPoolOp::infer(const Tensors& in) const {
+  return {{pooled_shape(g_, in[0], "max_pool"), in[0].dtype()}};
+}
+
+Tensors MaxPoolOp::vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const {
+  return {call1<MaxPoolAdjointOp>({in[0], out[0], ct[0]}, g_)};
+}
+
+std::vector<TensorSpec> MaxPoolAdjointOp::infer(const Tensors& in) const {
+  const char* op = "max_pool_adjoint";
+  Shape expected = pooled_shape(g_, in[0], op);
+  for (int i = 1; i < 3; ++i) {
+    KL_CHECK(in[i].shape() == expected && in[i].dtype() == in[0].dtype(), "[", op,
+             "] expected the pooled output and its cotangent as ", dtype_name(in[0].dtype()),
+             " of shape ", shape_str(expected), ", received ", dtype_name(in[i].dtype()), " ",
+             shape_str(in[i].shape()));
+  }
+  return {{in[0].shape(), in[0].dtype()}};
+}
+
+Tensor max_pool(const Tensor& x, const Shape& window, const Shape& strides, const Shape& before,
+                const Shape& after) {
+  return call1<MaxPoolOp>({x}, pool_geometry(window, strides, before, after));
+}
+
+Tensor max_pool_adjoint(const Tensor& x, const Tensor& pooled, const Tensor& ct,
+                        const Shape& window, const Shape& strides, const Shape& before,
+                        const Shape& after) {
+  return call1<MaxPoolAdjointOp>({x, pooled, ct}, pool_geometry(window, strides, before, after));
 }
 
 }  // namespace kl

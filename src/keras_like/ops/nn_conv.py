@@ -345,6 +345,15 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
     op = "max_pool"
     x, pool, strides, pads, data_format = _pool_args(inputs, pool_size, strides, padding,
                                                      data_format, op)
+    if str(x.dtype) in ("float32", "float64"):
+        # The native primitive routes the gradient to each window's first maximum instead of
+        # an element-wise maximum over one strided view per window offset.
+        out = _output_sizes(x, pool, strides, pads, op, pool)
+        if not all(out):
+            return E.full([x.shape[0], *out, x.shape[-1]], 0.0, x.dtype, x.device)
+        y = E.max_pool(x, list(pool), list(strides), [p[0] for p in pads],
+                       [p[1] for p in pads])
+        return _from_channels_last(y, data_format)
     # Padding must never win the max: -inf for floats, the dtype's minimum for integers.
     bounds = INT_BOUNDS.get(str(x.dtype))
     fill = float(bounds[0]) if bounds else float("-inf")
