@@ -86,6 +86,18 @@ def run_cases(cases, timeout=60, env=None, memory_cap=DEFAULT_MEMORY_CAP):
     return outcomes
 
 
+CLEAR_ERRORS = ("ValueError", "MemoryError", "OverflowError", "TypeError")
+
+
+def assert_clear_errors(bad_calls, op):
+    """Runs each labelled expression of `bad_calls` in a child; each must raise one of
+    CLEAR_ERRORS with `op` named in its message (never crash, hang or return)."""
+    for label, outcome in zip(bad_calls, run_cases(list(bad_calls.values()))):
+        assert outcome.kind == "error", (label, outcome.describe())
+        assert any(outcome.raised(name) for name in CLEAR_ERRORS), (label, outcome.describe())
+        assert op in outcome.message, (label, outcome.describe())
+
+
 def _cap_memory(limit):
     def apply():
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

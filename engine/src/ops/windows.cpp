@@ -28,6 +28,13 @@ void check_geometry(const WindowGeometry& g, const char* op) {
   }
 }
 
+void check_window_input(const WindowGeometry& g, const Tensor& x, const char* op) {
+  check_geometry(g, op);
+  KL_CHECK(x.ndim() == g.rank() + 2, "[", op, "] expected a channels-last input of rank ",
+           g.rank() + 2, " (batch, ", g.rank(), " spatial, channels) for a window of rank ",
+           g.rank(), ", received shape ", shape_str(x.shape()));
+}
+
 }  // namespace
 
 Shape WindowGeometry::output_spatial(const Shape& input) const {
@@ -42,10 +49,7 @@ Shape WindowGeometry::output_spatial(const Shape& input) const {
 
 std::vector<TensorSpec> PatchesOp::infer(const Tensors& in) const {
   const Tensor& x = in[0];
-  check_geometry(g_, "patches");
-  KL_CHECK(x.ndim() == g_.rank() + 2, "[patches] expected a channels-last input of rank ",
-           g_.rank() + 2, " (batch, ", g_.rank(), " spatial, channels) for a window of rank ",
-           g_.rank(), ", received shape ", shape_str(x.shape()));
+  check_window_input(g_, x, "patches");
   Shape shape{x.dim(0)};
   for (int64_t d : g_.output_spatial(x.shape())) shape.push_back(d);
   int64_t features = x.dim(x.ndim() - 1);
@@ -108,10 +112,7 @@ WindowGeometry pool_geometry(const Shape& window, const Shape& strides, const Sh
 }
 
 Shape pooled_shape(const WindowGeometry& g, const Tensor& x, const char* op) {
-  check_geometry(g, op);
-  KL_CHECK(x.ndim() == g.rank() + 2, "[", op, "] expected a channels-last input of rank ",
-           g.rank() + 2, " (batch, ", g.rank(), " spatial, channels) for a window of rank ",
-           g.rank(), ", received shape ", shape_str(x.shape()));
+  check_window_input(g, x, op);
   KL_CHECK(x.dtype() == DType::float32 || x.dtype() == DType::float64, "[", op,
            "] expected float32 or float64, received ", dtype_name(x.dtype()));
   for (int i = 0; i < g.rank(); ++i)
