@@ -11,6 +11,7 @@ _RNG = np.random.default_rng(42)
 BIG = _RNG.standard_normal(10**6).astype(np.float32)
 MAT = _RNG.standard_normal((300, 300)).astype(np.float32)
 LOGITS = _RNG.standard_normal((500, 1000)).astype(np.float32)
+ACTIVATIONS = _RNG.standard_normal((64, 26, 26, 32)).astype(np.float32)
 
 
 @pytest.fixture
@@ -23,6 +24,7 @@ def restore_threads():
 CASES = {
     "sum": lambda: ops.sum(ops.convert_to_tensor(BIG)),
     "sum_axis": lambda: ops.sum(ops.convert_to_tensor(LOGITS), axis=0),
+    "bias_gradient": lambda: ops.sum(ops.convert_to_tensor(ACTIVATIONS), axis=(0, 1, 2)),
     "mean": lambda: ops.mean(ops.convert_to_tensor(LOGITS), axis=1),
     "matmul": lambda: E.matmul(ops.convert_to_tensor(MAT), ops.convert_to_tensor(MAT)),
     "softmax": lambda: E.softmax(ops.convert_to_tensor(LOGITS), -1),

@@ -1,5 +1,6 @@
 #pragma once
 // The primitive op classes. Kernels read their parameters; front ends in ops.h build them.
+#include <algorithm>
 #include <functional>
 #include <string>
 #include <vector>
@@ -91,6 +92,11 @@ class CopyOp : public Op {
 enum class ReduceKind : uint8_t { sum, prod, max, min, any, all };
 // Fixed partial-reduction length: part of the numerical result, never of the thread count.
 constexpr int64_t kReduceChunk = 16384;
+// Rows per partial sum when reducing the middle axis of [A, R, B] with B > 1 (a column
+// reduction): chunks of about kReduceChunk elements, so a long R spreads over the threads.
+inline int64_t column_chunk_rows(int64_t B) {
+  return B >= kReduceChunk ? 1 : kReduceChunk / std::max<int64_t>(B, 1);
+}
 
 class ReduceOp : public Op {
  public:
@@ -100,7 +106,8 @@ class ReduceOp : public Op {
   const char* name() const override;
   std::vector<TensorSpec> infer(const Tensors& in) const override;
   bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
-  // Per-row partial results of rows longer than kReduceChunk (8 bytes each, any accumulator).
+  // Partial results (8 bytes each, any accumulator): per kReduceChunk of a long row, or per
+  // column_chunk_rows of a long column reduction.
   std::vector<TensorSpec> scratch(const Tensors& in) const override;
   Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
   bool differentiable() const override { return k_ != ReduceKind::any && k_ != ReduceKind::all; }

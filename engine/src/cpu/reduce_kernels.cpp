@@ -78,6 +78,30 @@ Acc reduce_long_row(const In* x, int64_t n, const Reducer<Acc>& r, Acc* partial)
   return acc;
 }
 
+// Reduces R contiguous rows of B into out[B]; whole rows at a time so the inner loop
+// vectorises (a plain sum gets its own loop: the Reducer's switch would stay in it).
+template <class In, class Acc, class Out>
+void accumulate_columns(const In* x, Out* out, int64_t R, int64_t B, const Reducer<Acc>& r) {
+  constexpr int64_t kBlock = 1024;
+  Acc acc[kBlock];
+  for (int64_t b0 = 0; b0 < B; b0 += kBlock) {
+    int64_t n = std::min(kBlock, B - b0);
+    for (int64_t j = 0; j < n; ++j) acc[j] = r.identity();
+    if (r.kind == ReduceKind::sum && !std::is_same_v<Acc, bool>) {
+      for (int64_t i = 0; i < R; ++i) {
+        const In* row = x + i * B + b0;
+        for (int64_t j = 0; j < n; ++j) acc[j] = Acc(acc[j] + Acc(compute_t<In>(row[j])));
+      }
+    } else {
+      for (int64_t i = 0; i < R; ++i) {
+        const In* row = x + i * B + b0;
+        for (int64_t j = 0; j < n; ++j) acc[j] = r(acc[j], Acc(compute_t<In>(row[j])));
+      }
+    }
+    for (int64_t j = 0; j < n; ++j) out[b0 + j] = Out(acc[j]);
+  }
+}
+
 // x viewed as [A, R, B] (contiguous), reduced over R into out[A, B].
 template <class In, class Out>
 void reduce_arb(const In* x, Out* out, int64_t A, int64_t R, int64_t B, ReduceKind kind,
@@ -104,19 +128,28 @@ void reduce_arb(const In* x, Out* out, int64_t A, int64_t R, int64_t B, ReduceKi
     });
     return;
   }
-  // Column reduction: accumulate whole rows of B so the inner loop vectorises.
-  int64_t b_block = std::min<int64_t>(B, 1024);
-  int64_t b_tasks = (B + b_block - 1) / b_block;
-  parallel_for(A * b_tasks, [&](int64_t task) {
-    int64_t a = task / b_tasks, b0 = (task % b_tasks) * b_block, b1 = std::min(B, b0 + b_block);
-    Acc acc[1024];
-    for (int64_t j = b0; j < b1; ++j) acc[j - b0] = r.identity();
-    const In* base = x + a * R * B;
-    for (int64_t i = 0; i < R; ++i) {
-      const In* row = base + i * B;
-      for (int64_t j = b0; j < b1; ++j) acc[j - b0] = r(acc[j - b0], Acc(compute_t<In>(row[j])));
+  int64_t rows = column_chunk_rows(B);
+  if (R <= rows) {
+    parallel_for(A, [&](int64_t a) {
+      accumulate_columns(x + a * R * B, out + a * B, R, B, r);
+    });
+    return;
+  }
+  // A long column reduction (a bias gradient over N*H*W rows): fixed row chunks in parallel,
+  // each into its own partial row, then the partials combined in chunk order.
+  int64_t chunks = (R + rows - 1) / rows;
+  Acc* partial = static_cast<Acc*>(scratch);
+  parallel_for(A * chunks, [&](int64_t task) {
+    int64_t a = task / chunks, c = task % chunks, r0 = c * rows;
+    accumulate_columns(x + (a * R + r0) * B, partial + task * B, std::min(rows, R - r0), B, r);
+  });
+  parallel_for(A, [&](int64_t a) {
+    const Acc* first = partial + a * chunks * B;
+    for (int64_t j = 0; j < B; ++j) {
+      Acc acc = first[j];
+      for (int64_t c = 1; c < chunks; ++c) acc = r(acc, first[c * B + j]);
+      out[a * B + j] = Out(acc);
     }
-    for (int64_t j = b0; j < b1; ++j) out[a * B + j] = Out(acc[j - b0]);
   });
 }
 

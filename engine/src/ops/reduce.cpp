@@ -71,7 +71,12 @@ std::vector<TensorSpec> ReduceOp::scratch(const Tensors& in) const {
   int first = axes_.empty() ? x.ndim() : axes_.front(), last = axes_.empty() ? x.ndim() : axes_.back() + 1;
   int64_t A = 1, R = 1, B = 1;
   for (int i = 0; i < x.ndim(); ++i) (i < first ? A : i < last ? R : B) *= x.dim(i);
-  if (B != 1 || R <= kReduceChunk) return {};
+  if (B != 1) {
+    int64_t rows = column_chunk_rows(B);
+    if (R <= rows) return {};
+    return {{{A * ((R + rows - 1) / rows) * B * 8}, DType::uint8}};
+  }
+  if (R <= kReduceChunk) return {};
   return {{{A * ((R + kReduceChunk - 1) / kReduceChunk) * 8}, DType::uint8}};
 }
 
