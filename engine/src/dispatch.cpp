@@ -136,7 +136,8 @@ const char* op_kind_name(OpKind kind) {
       "cumulative", "sort", "softmax", "log_softmax",
       "arange", "full", "random",
       "cholesky", "triangular_solve", "lu", "qr", "svd", "eigh", "custom_vjp", "optimizer_update",
-      "patches", "patches_adjoint", "max_pool", "max_pool_adjoint"};
+      "patches", "patches_adjoint", "max_pool", "max_pool_adjoint",
+      "bias_activation", "bias_activation_grad"};
   static_assert(sizeof(names) / sizeof(names[0]) == kNumOpKinds, "op_kind_name is out of date");
   return names[int(kind)];
 }

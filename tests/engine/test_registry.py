@@ -162,7 +162,7 @@ NOT_ELEMENTWISE = {
     "slice", "softmax", "sort", "take", "take_along_axis", "transpose", "where",
     "cuda_device_count", "custom_vjp", "optimizer_update", "random_from_state", "dispatch_count",
     "host_read_count", "patches", "patches_adjoint", "max_pool",
-    "max_pool_adjoint",
+    "max_pool_adjoint", "bias_activation", "bias_activation_grad",
 }
 
 ELEMENTWISE_TABLES = [DIFFERENTIABLE_UNARY, ZERO_GRAD_UNARY, NON_DIFFERENTIABLE_UNARY,

@@ -1,5 +1,6 @@
 #pragma once
 // Front ends of the primitives: validate arguments, build the op, dispatch.
+#include <string>
 #include <vector>
 
 #include "kl/primitives.h"
@@ -43,6 +44,10 @@ Tensor max_pool(const Tensor& x, const Shape& window, const Shape& strides, cons
 Tensor max_pool_adjoint(const Tensor& x, const Tensor& pooled, const Tensor& ct,
                         const Shape& window, const Shape& strides, const Shape& before,
                         const Shape& after);
+// activation(x + bias) over x's last axis, activation "linear" or "relu" (BiasActivationOp);
+// bias_activation_grad returns {g, db}.
+Tensor bias_activation(const Tensor& x, const Tensor& bias, const std::string& activation);
+Tensors bias_activation_grad(const Tensor& ct, const Tensor& y, const std::string& activation);
 Tensor take(const Tensor& x, const Tensor& indices, int64_t axis);
 Tensor scatter(const Tensor& base, const Tensor& indices, const Tensor& updates, int64_t axis,
                ScatterMode mode);

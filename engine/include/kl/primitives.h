@@ -459,6 +459,44 @@ class MaxPoolAdjointOp : public Op {
   WindowGeometry g_;
 };
 
+// y = activation(x + bias) over the last (channel) axis in one pass: the epilogue of a Dense
+// or channels-last convolution layer. Its gradient is one pass too (see BiasActivationGradOp).
+enum class FusedActivation : uint8_t { linear, relu };
+const char* fused_activation_name(FusedActivation a);
+
+class BiasActivationOp : public Op {
+ public:
+  explicit BiasActivationOp(FusedActivation a) : a_(a) {}
+  OpKind kind() const override { return OpKind::bias_activation; }
+  const char* name() const override { return "bias_activation"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
+  Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+  bool needs_outputs() const override { return a_ == FusedActivation::relu; }
+  FusedActivation activation() const { return a_; }
+
+ private:
+  FusedActivation a_;
+};
+
+// (ct, y) -> (g, db): g = ct * activation'(y) and db = g summed over every axis but the last,
+// in fixed row chunks combined in order (thread-count independent, like a column reduction).
+// y is bias_activation's output; relu's derivative reads it (y > 0 exactly where x + bias > 0).
+class BiasActivationGradOp : public Op {
+ public:
+  explicit BiasActivationGradOp(FusedActivation a) : a_(a) {}
+  OpKind kind() const override { return OpKind::bias_activation_grad; }
+  const char* name() const override { return "bias_activation_grad"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
+  std::vector<TensorSpec> scratch(const Tensors& in) const override;  // per-chunk db rows
+  Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+  FusedActivation activation() const { return a_; }
+
+ private:
+  FusedActivation a_;
+};
+
 // Creation ops take no inputs.
 class ArangeOp : public Op {
  public:

@@ -16,6 +16,7 @@ void register_random_kernels();
 void register_optim_kernels();
 void register_linalg_kernels();
 void register_window_kernels();
+void register_bias_activation_kernels();
 }  // namespace kl::cpu
 
 namespace kl::cpu {

@@ -23,6 +23,7 @@ void register_kernels() {
   register_optim_kernels();
   register_linalg_kernels();
   register_window_kernels();
+  register_bias_activation_kernels();
 }
 
 }  // namespace kl::cpu

@@ -2,16 +2,16 @@
 the activation; and the spatial output shape."""
 
 from keras_like import ops
+from keras_like.layers._bias_activation import bias_then_activation
 from keras_like.layers._conv_args import conv_output_size
 
 
 def add_bias_and_activate(outputs, bias, activation, rank, data_format):
-    if bias is not None:
-        channels = bias.shape[0]
-        shape = (1,) * (rank + 1) + (channels,) if data_format == "channels_last" \
-            else (1, channels) + (1,) * rank
-        outputs = ops.add(outputs, ops.reshape(bias.value, shape))
-    return activation(outputs)
+    if data_format == "channels_last" or bias is None:
+        return bias_then_activation(outputs, bias, activation)
+    # channels_first: the bias broadcasts along axis 1.
+    shape = (1, bias.shape[0]) + (1,) * rank
+    return activation(ops.add(outputs, ops.reshape(bias.value, shape)))
 
 
 def conv_output_shape(layer, input_shape, channels, sizes=None):

@@ -2,6 +2,7 @@
 
 from keras_like import activations, constraints, initializers, ops, regularizers
 from keras_like.layers._arg_checks import dimension
+from keras_like.layers._bias_activation import bias_then_activation
 from keras_like.layers.input_spec import InputSpec
 from keras_like.layers.layer import Layer
 
@@ -31,7 +32,6 @@ class Dense(Layer):
         self.quantization_config = quantization_config
         self.input_spec = InputSpec(min_ndim=2)
         self.supports_masking = True
-        self._is_linear = self.activation is activations.get("linear")
 
     def build(self, input_shape):
         input_dim = input_shape[-1]
@@ -52,10 +52,8 @@ class Dense(Layer):
         self.built = True
 
     def call(self, inputs, training=None):
-        x = ops.matmul(inputs, self.kernel.value)
-        if self.bias is not None:
-            x = x + self.bias.value
-        return x if self._is_linear else self.activation(x)
+        return bias_then_activation(ops.matmul(inputs, self.kernel.value), self.bias,
+                                    self.activation)
 
     def compute_output_shape(self, input_shape):
         return (*input_shape[:-1], self.units)
