@@ -65,6 +65,8 @@ void init_ops(nb::module_& m) {
   m.def("bias_activation", &bias_activation, "x"_a, "bias"_a, "activation"_a, Release());
   m.def("bias_activation_grad", &bias_activation_grad, "ct"_a, "y"_a, "activation"_a,
         Release());
+  m.def("conv2d", &conv2d, "x"_a, "w"_a, Release());
+  m.def("conv2d_filter_grad", &conv2d_filter_grad, "x"_a, "g"_a, Release());
   m.def("take", &take, "x"_a, "indices"_a, "axis"_a, Release());
   m.def("scatter", [](const Tensor& base, const Tensor& idx, const Tensor& upd, int64_t axis,
                       const std::string& mode) { return scatter(base, idx, upd, axis, scatter_mode(mode)); },

@@ -48,6 +48,10 @@ Tensor max_pool_adjoint(const Tensor& x, const Tensor& pooled, const Tensor& ct,
 // bias_activation_grad returns {g, db}.
 Tensor bias_activation(const Tensor& x, const Tensor& bias, const std::string& activation);
 Tensors bias_activation_grad(const Tensor& ct, const Tensor& y, const std::string& activation);
+// Direct stride-1 valid 2-D convolution of channels-last x with w (KH, KW, C, F) (Conv2dOp),
+// and its filter gradient from x and the output cotangent g.
+Tensor conv2d(const Tensor& x, const Tensor& w);
+Tensor conv2d_filter_grad(const Tensor& x, const Tensor& g);
 Tensor take(const Tensor& x, const Tensor& indices, int64_t axis);
 Tensor scatter(const Tensor& base, const Tensor& indices, const Tensor& updates, int64_t axis,
                ScatterMode mode);

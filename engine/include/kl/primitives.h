@@ -497,6 +497,35 @@ class BiasActivationGradOp : public Op {
   FusedActivation a_;
 };
 
+// Direct 2-D convolution, channels-last, stride 1, no padding (callers pad): x (N, H, W, C)
+// and w (KH, KW, C, F) give (N, H - KH + 1, W - KW + 1, F). No patches buffer: the kernel walks
+// the window taps in registers (cpu/simd/conv_loops.cpp). Its gradients are this op again (for
+// x: the padded cotangent with the flipped kernel) and Conv2dFilterGradOp.
+class Conv2dOp : public Op {
+ public:
+  OpKind kind() const override { return OpKind::conv2d; }
+  const char* name() const override { return "conv2d"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
+  std::vector<TensorSpec> scratch(const Tensors& in) const override;  // the tap offset table
+  Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+};
+
+// (x, g) -> dw of shape (KH, KW, C, F) with KH = H - OH + 1, KW = W - OW + 1: sums over fixed
+// chunks of images, each into its own partial, combined in chunk order.
+class Conv2dFilterGradOp : public Op {
+ public:
+  OpKind kind() const override { return OpKind::conv2d_filter_grad; }
+  const char* name() const override { return "conv2d_filter_grad"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
+  std::vector<TensorSpec> scratch(const Tensors& in) const override;
+  Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+};
+// Output pixels per filter-gradient chunk (whole images, at least one): part of the result.
+constexpr int64_t kConvFilterChunkPixels = 1024;
+constexpr int64_t kConvSpillRows = 24;  // the most accumulator rows of any ISA's kernel
+
 // Creation ops take no inputs.
 class ArangeOp : public Op {
  public:

@@ -17,6 +17,7 @@ void register_optim_kernels();
 void register_linalg_kernels();
 void register_window_kernels();
 void register_bias_activation_kernels();
+void register_conv_kernels();
 }  // namespace kl::cpu
 
 namespace kl::cpu {

@@ -24,6 +24,7 @@ void register_kernels() {
   register_linalg_kernels();
   register_window_kernels();
   register_bias_activation_kernels();
+  register_conv_kernels();
 }
 
 }  // namespace kl::cpu

@@ -144,6 +144,20 @@ def _grouped_matmul(patches, kernel, groups):
     return E.reshape(E.transpose(y, [1, 0, 2]), [m, filters])
 
 
+# The direct kernel keeps whole vectors of output channels in registers and re-reads the
+# kernel for every block of output pixels, so it wants a multiple of 16 filters and a kernel
+# that stays in the per-core cache; elsewhere im2col + GEMM measures faster.
+_DIRECT_CONV_MAX_KERNEL_BYTES = 1 << 20
+
+
+def _direct_conv2d_applies(x, k, strides, dilation, groups):
+    return (x.ndim == 4 and groups == 1 and tuple(strides) == (1, 1)
+            and tuple(dilation) == (1, 1) and str(x.dtype) in ("float32", "float64")
+            and k.shape[-1] % 16 == 0
+            and int(np.prod(k.shape)) * np.dtype(x.dtype).itemsize
+            <= _DIRECT_CONV_MAX_KERNEL_BYTES)
+
+
 def _conv_channels_last(x, k, strides, pads, dilation, op):
     n = x.ndim - 2
     kernel_size = list(k.shape[:n])
@@ -164,6 +178,10 @@ def _conv_channels_last(x, k, strides, pads, dilation, op):
     taps = int(np.prod(kernel_size, dtype=np.int64))
     if rows == 0:
         return E.full([batch, *out, filters], 0.0, x.dtype, x.device)
+    if _direct_conv2d_applies(x, k, strides, dilation, groups):
+        if any(lo or hi for lo, hi in pads):
+            x = E.pad(x, [0, *(p[0] for p in pads), 0], [0, *(p[1] for p in pads), 0], 0.0)
+        return E.conv2d(x, k)
     # One engine primitive gathers every window (im2col) and its gradient scatters back
     # (col2im), instead of a strided view per kernel offset joined by a concatenate.
     patches = E.patches(x, kernel_size, list(strides), list(dilation), [p[0] for p in pads],

@@ -220,12 +220,14 @@ void fill(VectorLoopsFor<T>& t) {
 }  // namespace
 
 void fill_optimizer_loops(VectorLoops& loops);
+void fill_conv_loops(VectorLoops& loops);
 
 void fill_vector_loops(VectorLoops& loops) {
   loops.isa = KL_ISA_NAME;
   fill(loops.f32);
   fill(loops.f64);
   fill_optimizer_loops(loops);
+  fill_conv_loops(loops);
 }
 
 }  // namespace kl::cpu::KL_ISA

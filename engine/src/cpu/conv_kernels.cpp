@@ -1,0 +1,113 @@
+// CPU kernels of conv2d and conv2d_filter_grad: offset tables and the split into tasks; the
+// loops themselves are per instruction set (simd/conv_loops.cpp).
+#include <algorithm>
+
+#include "cpu/kernels.h"
+#include "cpu/simd/vector_loops.h"
+#include "cpu/strided.h"
+#include "kl/thread_pool.h"
+
+namespace kl::cpu {
+namespace {
+
+template <class T>
+const VectorLoopsFor<T>& loops_of() {
+  if constexpr (std::is_same_v<T, float>) return vector_loops().f32;
+  else return vector_loops().f64;
+}
+
+// off[(kh * KW + kw) * C + c]: where tap (kh, kw, c) sits relative to its output pixel's input.
+void tap_offsets(int64_t* off, int64_t KH, int64_t KW, int64_t C, int64_t W) {
+  for (int64_t kh = 0; kh < KH; ++kh)
+    for (int64_t kw = 0; kw < KW; ++kw)
+      for (int64_t c = 0; c < C; ++c) *off++ = (kh * W + kw) * C + c;
+}
+
+template <class T>
+void conv2d_typed(const Tensor& x, const Tensor& w, Tensor& y, int64_t* off) {
+  int64_t N = x.dim(0), H = x.dim(1), W = x.dim(2), C = x.dim(3);
+  int64_t KH = w.dim(0), KW = w.dim(1), F = w.dim(3), OH = y.dim(1), OW = y.dim(2);
+  int64_t K = KH * KW * C;
+  tap_offsets(off, KH, KW, C, W);
+  const T *xs = x.data<T>(), *ws = w.data<T>();
+  T* ys = y.data<T>();
+  auto row = loops_of<T>().conv2d_forward_row;
+  // Every output element is computed by one task from the same operations, so any split
+  // gives the same bits; rows are grouped until a task holds ~2^17 multiply-adds.
+  int64_t per_row = std::max<int64_t>(1, OW * F * K);
+  parallel_range(N * OH, std::max<int64_t>(1, (int64_t(1) << 17) / per_row),
+                 [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      int64_t n = r / OH, oh = r % OH;
+      row(xs + ((n * H + oh) * W) * C, C, off, K, ws, F, ys + r * OW * F, OW);
+    }
+  });
+}
+
+template <class T>
+void filter_grad_typed(const Tensor& x, const Tensor& g, Tensor& dw, Tensors& scratch) {
+  int64_t N = x.dim(0), H = x.dim(1), W = x.dim(2), C = x.dim(3);
+  int64_t OH = g.dim(1), OW = g.dim(2), F = g.dim(3), KH = dw.dim(0), KW = dw.dim(1);
+  int64_t K = KH * KW * C, pixels = OH * OW;
+  T* out = dw.data<T>();
+  if (N == 0 || K * F == 0) {
+    std::fill(out, out + K * F, T(0));
+    return;
+  }
+  int64_t* off = scratch[0].data<int64_t>();
+  int64_t* base = scratch[1].data<int64_t>();
+  T* partial = scratch[2].data<T>();
+  T* spill = scratch[3].data<T>();
+  tap_offsets(off, KH, KW, C, W);
+  for (int64_t n = 0, q = 0; n < N; ++n)
+    for (int64_t oh = 0; oh < OH; ++oh)
+      for (int64_t ow = 0; ow < OW; ++ow) base[q++] = ((n * H + oh) * W + ow) * C;
+  // Whole images per chunk, a count fixed by the shape; partials combined in chunk order.
+  int64_t images = std::max<int64_t>(1, kConvFilterChunkPixels / std::max<int64_t>(pixels, 1));
+  int64_t chunks = (N + images - 1) / images;
+  const T *xs = x.data<T>(), *gs = g.data<T>();
+  auto grad = loops_of<T>().conv2d_filter_grad;
+  parallel_for(chunks, [&](int64_t k) {
+    int64_t n0 = k * images, n1 = std::min(N, n0 + images);
+    grad(xs, base + n0 * pixels, off, K, gs + n0 * pixels * F, F, (n1 - n0) * pixels,
+         partial + k * K * F, spill + k * kConvSpillRows * F);
+  });
+  parallel_range(K * F, kGrain, [&](int64_t i0, int64_t i1) {
+    for (int64_t i = i0; i < i1; ++i) {
+      T acc = partial[i];
+      for (int64_t k = 1; k < chunks; ++k) acc += partial[k * K * F + i];
+      out[i] = acc;
+    }
+  });
+}
+
+void conv2d_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
+  const Tensor& x = expect_contiguous(in[0]);
+  const Tensor& w = expect_contiguous(in[1]);
+  if (out[0].size() == 0) return;
+  if (w.dim(2) == 0) {  // no input channels: every sum is empty
+    out[0].dtype() == DType::float32
+        ? std::fill(out[0].data<float>(), out[0].data<float>() + out[0].size(), 0.0f)
+        : std::fill(out[0].data<double>(), out[0].data<double>() + out[0].size(), 0.0);
+    return;
+  }
+  int64_t* off = scratch[0].data<int64_t>();
+  if (x.dtype() == DType::float32) conv2d_typed<float>(x, w, out[0], off);
+  else conv2d_typed<double>(x, w, out[0], off);
+}
+
+void conv2d_filter_grad_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
+  const Tensor& x = expect_contiguous(in[0]);
+  const Tensor& g = expect_contiguous(in[1]);
+  if (x.dtype() == DType::float32) filter_grad_typed<float>(x, g, out[0], scratch);
+  else filter_grad_typed<double>(x, g, out[0], scratch);
+}
+
+}  // namespace
+
+void register_conv_kernels() {
+  register_kernel(OpKind::conv2d, DeviceKind::cpu, conv2d_kernel);
+  register_kernel(OpKind::conv2d_filter_grad, DeviceKind::cpu, conv2d_filter_grad_kernel);
+}
+
+}  // namespace kl::cpu

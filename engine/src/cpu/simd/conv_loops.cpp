@@ -1,0 +1,175 @@
+// Direct 2-D convolution loops (channels-last, stride 1, valid), compiled once per instruction
+// set like vector_loops.cpp. The (kh, kw, c) window taps are the rows of an implicit im2col
+// matrix: a micro-kernel keeps a block of outputs in vector registers and walks the taps
+// through a table of input offsets, so no patches buffer is written and nothing is packed.
+// This file alone compiles with -ffp-contract=fast (engine/CMakeLists.txt): on AVX2/AVX-512 a
+// multiply-add is one FMA, as in OpenBLAS's GEMM kernels; the summation order is fixed by the
+// shape, never by the thread count.
+#include <algorithm>
+#include <cstring>
+
+#include "cpu/simd/vector_loops.h"
+
+namespace kl::cpu::KL_ISA {
+namespace {
+
+#if defined(__AVX512F__)
+constexpr int kVectorBytes = 64, kAccumulators = 24;  // of 32 zmm registers
+#elif defined(__AVX2__)
+constexpr int kVectorBytes = 32, kAccumulators = 12;  // of 16 ymm registers
+#else
+constexpr int kVectorBytes = 16, kAccumulators = 12;  // of 16 xmm registers
+#endif
+
+template <class T>
+struct Vec {
+  typedef T type __attribute__((vector_size(kVectorBytes)));
+  typedef T unaligned __attribute__((vector_size(kVectorBytes), aligned(alignof(T)), may_alias));
+  static constexpr int width = kVectorBytes / int(sizeof(T));
+  static type load(const T* p) { return *reinterpret_cast<const unaligned*>(p); }
+  static void store(T* p, type v) { *reinterpret_cast<unaligned*>(p) = v; }
+};
+
+constexpr int kMaxVectors = 4;  // output-channel vectors per block
+
+// P output pixels x FV vectors of output channels: y[p][f0 ..] = sum_r x[p*C + off[r]] * w[r][f0 ..].
+template <class T, int P, int FV>
+void forward_block(const T* __restrict x, int64_t C, const int64_t* __restrict off, int64_t K,
+                   const T* __restrict w, int64_t F, T* __restrict y) {
+  using V = Vec<T>;
+  typename V::type acc[P][FV];
+  for (int p = 0; p < P; ++p)
+    for (int v = 0; v < FV; ++v) acc[p][v] = typename V::type{};
+  for (int64_t r = 0; r < K; ++r) {
+    const T* wr = w + r * F;
+    typename V::type wv[FV];
+    for (int v = 0; v < FV; ++v) wv[v] = V::load(wr + v * V::width);
+    const T* xr = x + off[r];
+    for (int p = 0; p < P; ++p) {
+      T xv = xr[p * C];
+      for (int v = 0; v < FV; ++v) acc[p][v] += xv * wv[v];
+    }
+  }
+  for (int p = 0; p < P; ++p)
+    for (int v = 0; v < FV; ++v) V::store(y + p * F + v * V::width, acc[p][v]);
+}
+
+template <class T, int FV>
+void forward_row_fv(const T* x, int64_t C, const int64_t* off, int64_t K, const T* w, int64_t F,
+                    T* y, int64_t OW, int64_t f0) {
+  constexpr int P = kAccumulators / FV;
+  if (OW < P) {
+    for (int64_t o = 0; o < OW; ++o)
+      forward_block<T, 1, FV>(x + o * C, C, off, K, w + f0, F, y + o * F + f0);
+    return;
+  }
+  // The last block overlaps the one before instead of a remainder loop: the overlapped pixels
+  // are recomputed with the same operations, so they get the same bits.
+  for (int64_t o = 0; o < OW; o += P) {
+    int64_t start = std::min(o, OW - P);
+    forward_block<T, P, FV>(x + start * C, C, off, K, w + f0, F, y + start * F + f0);
+  }
+}
+
+// One output row: x points at the input pixel under output pixel 0 of the row.
+template <class T>
+void conv2d_forward_row(const T* x, int64_t C, const int64_t* off, int64_t K, const T* w,
+                        int64_t F, T* y, int64_t OW) {
+  constexpr int VW = Vec<T>::width;
+  int64_t vectors = F / VW, f0 = 0;
+  for (; vectors >= kMaxVectors; vectors -= kMaxVectors, f0 += kMaxVectors * VW)
+    forward_row_fv<T, kMaxVectors>(x, C, off, K, w, F, y, OW, f0);
+  switch (vectors) {
+    case 3: forward_row_fv<T, 3>(x, C, off, K, w, F, y, OW, f0); break;
+    case 2: forward_row_fv<T, 2>(x, C, off, K, w, F, y, OW, f0); break;
+    case 1: forward_row_fv<T, 1>(x, C, off, K, w, F, y, OW, f0); break;
+    default: break;
+  }
+  f0 += vectors * VW;
+  for (int64_t o = 0; o < OW; ++o)  // channels past the last whole vector
+    for (int64_t f = f0; f < F; ++f) {
+      T acc = T(0);
+      for (int64_t r = 0; r < K; ++r) acc += x[o * C + off[r]] * w[r * F + f];
+      y[o * F + f] = acc;
+    }
+}
+
+// CP taps x FV vectors of output channels of the filter gradient, over `pixels` output pixels:
+// dw[t][f0 ..] += sum_pixel x[base(pixel) + off[t]] * g[pixel][f0 ..].
+template <class T, int CP, int FV>
+void filter_block(const T* __restrict x, const int64_t* __restrict base,
+                  const int64_t* __restrict off, const T* __restrict g, int64_t F,
+                  int64_t pixels, T* __restrict dw) {
+  using V = Vec<T>;
+  typename V::type acc[CP][FV];
+  for (int t = 0; t < CP; ++t)
+    for (int v = 0; v < FV; ++v) acc[t][v] = typename V::type{};
+  int64_t o[CP];
+  for (int t = 0; t < CP; ++t) o[t] = off[t];
+  for (int64_t q = 0; q < pixels; ++q) {
+    const T* gq = g + q * F;
+    typename V::type gv[FV];
+    for (int v = 0; v < FV; ++v) gv[v] = V::load(gq + v * V::width);
+    const T* xq = x + base[q];
+    for (int t = 0; t < CP; ++t) {
+      T xv = xq[o[t]];
+      for (int v = 0; v < FV; ++v) acc[t][v] += xv * gv[v];
+    }
+  }
+  for (int t = 0; t < CP; ++t)
+    for (int v = 0; v < FV; ++v) V::store(dw + t * F + v * V::width, acc[t][v]);
+}
+
+template <class T, int FV>
+void filter_fv(const T* x, const int64_t* base, const int64_t* off, int64_t K, const T* g,
+               int64_t F, int64_t pixels, T* dw, int64_t f0, T* spill) {
+  constexpr int CP = kAccumulators / FV;
+  for (int64_t r = 0; r < K; r += CP) {
+    if (r + CP <= K) {
+      filter_block<T, CP, FV>(x, base, off + r, g + f0, F, pixels, dw + r * F + f0);
+      continue;
+    }
+    // The last, partial block of taps: pad its offset table with tap 0 and drop those rows.
+    int64_t padded[CP];
+    for (int t = 0; t < CP; ++t) padded[t] = off[r + t < K ? r + t : 0];
+    filter_block<T, CP, FV>(x, base, padded, g + f0, F, pixels, spill);
+    for (int64_t t = 0; t < K - r; ++t)
+      std::memcpy(dw + (r + t) * F + f0, spill + t * F, sizeof(T) * FV * Vec<T>::width);
+  }
+}
+
+// dw (K x F) = sum over `pixels` output pixels of x[base[q] + off[r]] * g[q][f]; `spill` is
+// room for kAccumulators rows of F.
+template <class T>
+void conv2d_filter_grad(const T* x, const int64_t* base, const int64_t* off, int64_t K,
+                        const T* g, int64_t F, int64_t pixels, T* dw, T* spill) {
+  constexpr int VW = Vec<T>::width;
+  int64_t vectors = F / VW, f0 = 0;
+  for (; vectors >= kMaxVectors; vectors -= kMaxVectors, f0 += kMaxVectors * VW)
+    filter_fv<T, kMaxVectors>(x, base, off, K, g, F, pixels, dw, f0, spill);
+  switch (vectors) {
+    case 3: filter_fv<T, 3>(x, base, off, K, g, F, pixels, dw, f0, spill); break;
+    case 2: filter_fv<T, 2>(x, base, off, K, g, F, pixels, dw, f0, spill); break;
+    case 1: filter_fv<T, 1>(x, base, off, K, g, F, pixels, dw, f0, spill); break;
+    default: break;
+  }
+  f0 += vectors * VW;
+  for (int64_t r = 0; r < K; ++r)  // channels past the last whole vector
+    for (int64_t f = f0; f < F; ++f) {
+      T acc = T(0);
+      for (int64_t q = 0; q < pixels; ++q) acc += x[base[q] + off[r]] * g[q * F + f];
+      dw[r * F + f] = acc;
+    }
+}
+
+}  // namespace
+
+void fill_conv_loops(VectorLoops& loops) {
+  loops.f32.conv2d_forward_row = conv2d_forward_row<float>;
+  loops.f64.conv2d_forward_row = conv2d_forward_row<double>;
+  loops.f32.conv2d_filter_grad = conv2d_filter_grad<float>;
+  loops.f64.conv2d_filter_grad = conv2d_filter_grad<double>;
+  loops.conv_accumulators = kAccumulators;
+}
+
+}  // namespace kl::cpu::KL_ISA

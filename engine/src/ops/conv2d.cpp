@@ -1,0 +1,98 @@
+// conv2d / conv2d_filter_grad: the direct stride-1 2-D convolution and its filter gradient.
+#include "kl/autograd.h"
+#include "kl/ops.h"
+
+namespace kl {
+namespace {
+
+void check_operand(const Tensor& t, const char* op, const char* what) {
+  KL_CHECK(t.ndim() == 4, "[", op, "] expected ", what, " of rank 4, received shape ",
+           shape_str(t.shape()));
+  KL_CHECK(t.dtype() == DType::float32 || t.dtype() == DType::float64, "[", op, "] expected ",
+           what, " as float32 or float64, received ", dtype_name(t.dtype()));
+}
+
+// The gradient with respect to the input of conv2d(x, w), from the output cotangent g: the
+// cotangent padded by the kernel size less one, convolved with the flipped kernel whose
+// channel axes are swapped. With input channels that fill no whole vector the direct kernel
+// would run its scalar tail, so those go through patches_adjoint (col2im) instead.
+Tensor conv2d_input_grad(const Tensor& g, const Tensor& w, const Shape& input_shape) {
+  int64_t KH = w.dim(0), KW = w.dim(1), C = w.dim(2), F = w.dim(3);
+  if (C % 16 != 0) {
+    Tensor rows = matmul(reshape(g, {-1, F}), transpose(reshape(w, {KH * KW * C, F}), {1, 0}));
+    rows = reshape(rows, {g.dim(0), g.dim(1), g.dim(2), KH * KW * C});
+    return patches_adjoint(rows, input_shape, {KH, KW}, {1, 1}, {1, 1}, {0, 0}, {0, 0});
+  }
+  Tensor padded = pad(g, {0, KH - 1, KW - 1, 0}, {0, KH - 1, KW - 1, 0}, 0.0);
+  Tensor flipped = transpose(slice(w, {KH - 1, KW - 1, 0, 0}, {-1, -1, C, F}, {-1, -1, 1, 1}),
+                             {0, 1, 3, 2});
+  return conv2d(padded, flipped);
+}
+
+}  // namespace
+
+std::vector<TensorSpec> Conv2dOp::infer(const Tensors& in) const {
+  const char* op = "conv2d";
+  const Tensor &x = in[0], &w = in[1];
+  check_operand(x, op, "x (batch, height, width, channels)");
+  check_operand(w, op, "the kernel (height, width, in_channels, out_channels)");
+  KL_CHECK(w.dtype() == x.dtype(), "[", op, "] x and the kernel must share a dtype, received ",
+           dtype_name(x.dtype()), " and ", dtype_name(w.dtype()));
+  KL_CHECK(w.dim(2) == x.dim(3), "[", op, "] the kernel's in_channels (", w.dim(2),
+           ") must equal x's channels (", x.dim(3), ")");
+  KL_CHECK(w.dim(0) >= 1 && w.dim(1) >= 1 && w.dim(0) <= x.dim(1) && w.dim(1) <= x.dim(2),
+           "[", op, "] the kernel's spatial size ", w.dim(0), "x", w.dim(1),
+           " must be at least 1x1 and fit in x's ", x.dim(1), "x", x.dim(2));
+  return {{{x.dim(0), x.dim(1) - w.dim(0) + 1, x.dim(2) - w.dim(1) + 1, w.dim(3)}, x.dtype()}};
+}
+
+std::vector<TensorSpec> Conv2dOp::scratch(const Tensors& in) const {
+  return {{{in[1].dim(0) * in[1].dim(1) * in[1].dim(2)}, DType::int64}};
+}
+
+Tensors Conv2dOp::vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const {
+  const Tensor &x = in[0], &w = in[1], &g = ct[0];
+  return {x.requires_grad() ? conv2d_input_grad(g, w, x.shape()) : Tensor(),
+          w.requires_grad() ? conv2d_filter_grad(x, g) : Tensor()};
+}
+
+std::vector<TensorSpec> Conv2dFilterGradOp::infer(const Tensors& in) const {
+  const char* op = "conv2d_filter_grad";
+  const Tensor &x = in[0], &g = in[1];
+  check_operand(x, op, "x (batch, height, width, channels)");
+  check_operand(g, op, "the output cotangent (batch, height, width, out_channels)");
+  KL_CHECK(g.dtype() == x.dtype() && g.dim(0) == x.dim(0) && g.dim(1) >= 1 && g.dim(2) >= 1 &&
+               g.dim(1) <= x.dim(1) && g.dim(2) <= x.dim(2),
+           "[", op, "] expected a cotangent of dtype ", dtype_name(x.dtype()), ", batch ",
+           x.dim(0), " and a spatial size from 1x1 to ", x.dim(1), "x", x.dim(2),
+           ", received ", dtype_name(g.dtype()), " ", shape_str(g.shape()));
+  return {{{x.dim(1) - g.dim(1) + 1, x.dim(2) - g.dim(2) + 1, x.dim(3), g.dim(3)}, x.dtype()}};
+}
+
+std::vector<TensorSpec> Conv2dFilterGradOp::scratch(const Tensors& in) const {
+  const Tensor &x = in[0], &g = in[1];
+  int64_t N = x.dim(0), pixels = g.dim(1) * g.dim(2), F = g.dim(3);
+  int64_t K = (x.dim(1) - g.dim(1) + 1) * (x.dim(2) - g.dim(2) + 1) * x.dim(3);
+  int64_t images = std::max<int64_t>(1, kConvFilterChunkPixels / pixels);
+  int64_t chunks = std::max<int64_t>(1, (N + images - 1) / images);
+  return {{{K}, DType::int64},                        // tap offsets
+          {{std::max<int64_t>(1, N * pixels)}, DType::int64},  // pixel offsets
+          {{chunks * K * F}, x.dtype()},              // per-chunk partial gradients
+          {{chunks * kConvSpillRows * F}, x.dtype()}};  // per-chunk spill rows
+}
+
+Tensors Conv2dFilterGradOp::vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const {
+  // dw is bilinear in (x, g): its cotangent c flows to x as an input gradient with c as the
+  // kernel, and to g as the forward convolution of x with c.
+  const Tensor &x = in[0], &g = in[1], &c = ct[0];
+  return {x.requires_grad() ? conv2d_input_grad(g, c, x.shape()) : Tensor(),
+          g.requires_grad() ? conv2d(x, c) : Tensor()};
+}
+
+Tensor conv2d(const Tensor& x, const Tensor& w) { return call1<Conv2dOp>({x, w}); }
+
+Tensor conv2d_filter_grad(const Tensor& x, const Tensor& g) {
+  return call1<Conv2dFilterGradOp>({x, g});
+}
+
+}  // namespace kl
