@@ -6,7 +6,9 @@
 // multiply-add is one FMA, as in OpenBLAS's GEMM kernels; the summation order is fixed by the
 // shape, never by the thread count.
 #include <algorithm>
+#include <array>
 #include <cstring>
+#include <utility>
 
 #include "cpu/simd/vector_loops.h"
 
@@ -54,20 +56,31 @@ void forward_block(const T* __restrict x, int64_t C, const int64_t* __restrict o
     for (int v = 0; v < FV; ++v) V::store(y + p * F + v * V::width, acc[p][v]);
 }
 
+template <class T>
+using ForwardBlock = void (*)(const T*, int64_t, const int64_t*, int64_t, const T*, int64_t, T*);
+
+template <class T, int FV, int... Ps>
+constexpr std::array<ForwardBlock<T>, sizeof...(Ps)> forward_blocks(
+    std::integer_sequence<int, Ps...>) {
+  return {&forward_block<T, Ps + 1, FV>...};
+}
+
 template <class T, int FV>
 void forward_row_fv(const T* x, int64_t C, const int64_t* off, int64_t K, const T* w, int64_t F,
                     T* y, int64_t OW, int64_t f0) {
-  constexpr int P = kAccumulators / FV;
-  if (OW < P) {
-    for (int64_t o = 0; o < OW; ++o)
-      forward_block<T, 1, FV>(x + o * C, C, off, K, w + f0, F, y + o * F + f0);
-    return;
-  }
+  constexpr int kMaxPixels = kAccumulators / FV;
+  // One instance per block width: a row is split into equal blocks of at most kMaxPixels
+  // (13 pixels: 7 + 7 overlapping by one, not 12 + 1 or 12 + 12 overlapping by 11).
+  static constexpr auto blocks =
+      forward_blocks<T, FV>(std::make_integer_sequence<int, kMaxPixels>{});
+  int64_t count = (OW + kMaxPixels - 1) / kMaxPixels;
+  int64_t width = (OW + count - 1) / count;
+  auto block = blocks[width - 1];
   // The last block overlaps the one before instead of a remainder loop: the overlapped pixels
   // are recomputed with the same operations, so they get the same bits.
-  for (int64_t o = 0; o < OW; o += P) {
-    int64_t start = std::min(o, OW - P);
-    forward_block<T, P, FV>(x + start * C, C, off, K, w + f0, F, y + start * F + f0);
+  for (int64_t o = 0; o < OW; o += width) {
+    int64_t start = std::min(o, OW - width);
+    block(x + start * C, C, off, K, w + f0, F, y + start * F + f0);
   }
 }
 
