@@ -368,7 +368,8 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
         # an element-wise maximum over one strided view per window offset.
         out = _output_sizes(x, pool, strides, pads, op, pool)
         if not all(out):
-            return E.full([x.shape[0], *out, x.shape[-1]], 0.0, x.dtype, x.device)
+            return _from_channels_last(E.full([x.shape[0], *out, x.shape[-1]], 0.0, x.dtype,
+                                              x.device), data_format)
         y = E.max_pool(x, list(pool), list(strides), [p[0] for p in pads],
                        [p[1] for p in pads])
         return _from_channels_last(y, data_format)
@@ -377,7 +378,8 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
     fill = float(bounds[0]) if bounds else float("-inf")
     slices, out = _offset_slices(x, pool, strides, [1] * len(pool), pads, fill, op, pool)
     if not all(out):
-        return E.full([x.shape[0], *out, x.shape[-1]], 0.0, x.dtype, x.device)
+        return _from_channels_last(E.full([x.shape[0], *out, x.shape[-1]], 0.0, x.dtype,
+                                          x.device), data_format)
     y = slices[0]
     for s in slices[1:]:
         y = E.maximum(y, s)
@@ -398,7 +400,8 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
                                                      padding, data_format, op)
     slices, out = _offset_slices(x, pool, strides, [1] * len(pool), pads, 0.0, op, pool)
     if not all(out):
-        return E.full([x.shape[0], *out, x.shape[-1]], 0.0, x.dtype, x.device)
+        return _from_channels_last(E.full([x.shape[0], *out, x.shape[-1]], 0.0, x.dtype,
+                                          x.device), data_format)
     y = slices[0]
     for s in slices[1:]:
         y = E.add(y, s)
