@@ -167,3 +167,60 @@ BAD_CALLS = {
 def test_hostile_arguments_raise_clear_errors():
     assert_clear_errors({label: code.replace("E.", _E + ".").replace("X", _X)
                          for label, code in BAD_CALLS.items()}, "conv2d")
+
+
+@pytest.mark.parametrize("with_bias", [True, False])
+@pytest.mark.parametrize("activation", ["linear", "relu"])
+def test_fused_bias_and_activation_match_numpy_and_finite_differences(activation, with_bias):
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(2, 5, 6, 3))
+    w = rng.normal(size=(2, 3, 3, 16))
+    bias = rng.normal(size=16)
+
+    def numpy_forward(x_, w_, b_):
+        y = reference(x_, w_) + (b_ if with_bias else 0)
+        return np.maximum(y, 0) if activation == "relu" else y
+
+    xv, wv, bv = keras.Variable(x), keras.Variable(w), keras.Variable(bias)
+    weights = rng.normal(size=numpy_forward(x, w, bias).shape)
+    with keras.GradientTape() as tape:
+        y = E.conv2d_bias_activation(xv.value, wv.value, bv.value if with_bias else None,
+                                     activation)
+        total = ops.sum(y * weights)
+    np.testing.assert_allclose(y.numpy(), numpy_forward(x, w, bias), atol=1e-12)
+    sources = [xv, wv, bv] if with_bias else [xv, wv]
+    grads = [t.numpy() for t in tape.gradient(total, sources)]
+    eps = 1e-6
+    for position, grad in enumerate(grads):
+        args = [x, w, bias]
+        numeric = np.zeros_like(args[position])
+        for i in np.ndindex(*numeric.shape):
+            up, down = list(args), list(args)
+            up[position], down[position] = args[position].copy(), args[position].copy()
+            up[position][i] += eps
+            down[position][i] -= eps
+            numeric[i] = (np.sum(numpy_forward(*up) * weights)
+                          - np.sum(numpy_forward(*down) * weights)) / (2 * eps)
+        np.testing.assert_allclose(grad, numeric, atol=1e-6)
+
+
+@pytest.mark.parametrize("filters", [16, 20])  # the vector epilogue and the scalar tail
+def test_fused_relu_passes_nan_like_the_relu_primitive(filters):
+    x = np.ones((1, 2, 2, 1), "float32")
+    w = np.ones((1, 1, 1, filters), "float32")
+    bias = np.full(filters, -2.0, "float32")
+    bias[[1, -1]] = np.nan
+    y = E.conv2d_bias_activation(E.from_numpy(x), E.from_numpy(w), E.from_numpy(bias),
+                                 "relu").numpy()
+    assert np.isnan(y[..., [1, -1]]).all() and (y[..., 0] == 0).all()
+
+
+def test_fused_arguments_are_checked():
+    assert_clear_errors({
+        "bias of the wrong length": (
+            f"{_E}.conv2d_bias_activation({_X}, {_E}.from_numpy(np.ones((2, 2, 2, 16), "
+            f"'float32')), {_E}.from_numpy(np.ones(8, 'float32')), 'relu')"),
+        "unknown activation": (
+            f"{_E}.conv2d_bias_activation({_X}, {_E}.from_numpy(np.ones((2, 2, 2, 16), "
+            f"'float32')), None, 'gelu')"),
+    }, "conv2d")

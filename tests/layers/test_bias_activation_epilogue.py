@@ -68,3 +68,24 @@ def test_symbolic_functional_model_builds_and_runs_through_the_fused_path():
     assert tuple(outputs.shape) == (None, 3)
     y, calls = _fused_calls(lambda: model(np.ones((2, 6), "float32")))
     assert calls == 1 and y.shape == (2, 3)
+
+
+def test_conv2d_layer_fuses_bias_and_relu_into_the_direct_kernel():
+    layer = layers.Conv2D(32, 3, padding="same", activation="relu")
+    x = np.random.default_rng(2).normal(size=(2, 6, 7, 3)).astype("float32")
+    layer.build(x.shape)
+    layer.bias.assign(np.random.default_rng(3).normal(size=32))
+    conv_before = E.dispatch_count("conv2d")
+    with keras.GradientTape() as tape:
+        y, epilogues = _fused_calls(lambda: layer(x))
+        total = ops.sum(y * y)
+    fused_grads = [g.numpy() for g in tape.gradient(total, layer.trainable_variables)]
+    assert E.dispatch_count("conv2d") - conv_before >= 1 and epilogues == 0
+    with keras.GradientTape() as tape:
+        reference = ops.relu(ops.add(ops.conv(x, layer.kernel.value, 1, "same"),
+                                     layer.bias.value))
+        total = ops.sum(reference * reference)
+    grads = [g.numpy() for g in tape.gradient(total, layer.trainable_variables)]
+    np.testing.assert_allclose(y.numpy(), reference.numpy(), rtol=1e-6, atol=1e-6)
+    for got, want in zip(fused_grads, grads):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-4)

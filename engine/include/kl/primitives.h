@@ -501,14 +501,25 @@ class BiasActivationGradOp : public Op {
 // and w (KH, KW, C, F) give (N, H - KH + 1, W - KW + 1, F). No patches buffer: the kernel walks
 // the window taps in registers (cpu/simd/conv_loops.cpp). Its gradients are this op again (for
 // x: the padded cotangent with the flipped kernel) and Conv2dFilterGradOp.
+// With a bias (a third input, (F,)) and/or relu, the layer epilogue runs on the accumulators
+// before they are stored (as BiasActivationOp would, without another pass over y).
 class Conv2dOp : public Op {
  public:
+  explicit Conv2dOp(FusedActivation a = FusedActivation::linear, bool has_bias = false)
+      : a_(a), has_bias_(has_bias) {}
   OpKind kind() const override { return OpKind::conv2d; }
   const char* name() const override { return "conv2d"; }
   std::vector<TensorSpec> infer(const Tensors& in) const override;
   bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
   std::vector<TensorSpec> scratch(const Tensors& in) const override;  // the tap offset table
   Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+  bool needs_outputs() const override { return a_ == FusedActivation::relu; }
+  FusedActivation activation() const { return a_; }
+  bool has_bias() const { return has_bias_; }
+
+ private:
+  FusedActivation a_;
+  bool has_bias_;
 };
 
 // (x, g) -> dw of shape (KH, KW, C, F) with KH = H - OH + 1, KW = W - OW + 1: sums over fixed

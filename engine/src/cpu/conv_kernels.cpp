@@ -24,13 +24,15 @@ void tap_offsets(int64_t* off, int64_t KH, int64_t KW, int64_t C, int64_t W) {
 }
 
 template <class T>
-void conv2d_typed(const Tensor& x, const Tensor& w, Tensor& y, int64_t* off) {
+void conv2d_typed(const Tensor& x, const Tensor& w, const Tensor* bias, bool relu, Tensor& y,
+                  int64_t* off) {
   int64_t N = x.dim(0), H = x.dim(1), W = x.dim(2), C = x.dim(3);
   int64_t KH = w.dim(0), KW = w.dim(1), F = w.dim(3), OH = y.dim(1), OW = y.dim(2);
   int64_t K = KH * KW * C;
   tap_offsets(off, KH, KW, C, W);
   const T *xs = x.data<T>(), *ws = w.data<T>();
   T* ys = y.data<T>();
+  const T* bs = bias ? bias->data<T>() : nullptr;
   auto row = loops_of<T>().conv2d_forward_row;
   // Every output element is computed by one task from the same operations, so any split
   // gives the same bits; rows are grouped until a task holds ~2^17 multiply-adds.
@@ -39,7 +41,7 @@ void conv2d_typed(const Tensor& x, const Tensor& w, Tensor& y, int64_t* off) {
                  [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) {
       int64_t n = r / OH, oh = r % OH;
-      row(xs + ((n * H + oh) * W) * C, C, off, K, ws, F, ys + r * OW * F, OW);
+      row(xs + ((n * H + oh) * W) * C, C, off, K, ws, F, ys + r * OW * F, OW, bs, relu);
     }
   });
 }
@@ -81,19 +83,32 @@ void filter_grad_typed(const Tensor& x, const Tensor& g, Tensor& dw, Tensors& sc
   });
 }
 
+// No input channels: every sum is empty, so y is the epilogue of zero.
+template <class T>
+void empty_sums(Tensor& y, const Tensor* bias, bool relu) {
+  T* ys = y.data<T>();
+  int64_t F = y.dim(3);
+  for (int64_t i = 0; i < y.size(); ++i) {
+    T v = bias ? bias->data<T>()[i % F] : T(0);
+    ys[i] = relu && !(v > T(0) || v != v) ? T(0) : v;
+  }
+}
+
 void conv2d_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
+  const auto& conv = static_cast<const Conv2dOp&>(op);
   const Tensor& x = expect_contiguous(in[0]);
   const Tensor& w = expect_contiguous(in[1]);
+  const Tensor* bias = conv.has_bias() ? &expect_contiguous(in[2]) : nullptr;
+  bool relu = conv.activation() == FusedActivation::relu;
   if (out[0].size() == 0) return;
-  if (w.dim(2) == 0) {  // no input channels: every sum is empty
-    out[0].dtype() == DType::float32
-        ? std::fill(out[0].data<float>(), out[0].data<float>() + out[0].size(), 0.0f)
-        : std::fill(out[0].data<double>(), out[0].data<double>() + out[0].size(), 0.0);
+  bool f32 = x.dtype() == DType::float32;
+  if (w.dim(2) == 0) {
+    f32 ? empty_sums<float>(out[0], bias, relu) : empty_sums<double>(out[0], bias, relu);
     return;
   }
   int64_t* off = scratch[0].data<int64_t>();
-  if (x.dtype() == DType::float32) conv2d_typed<float>(x, w, out[0], off);
-  else conv2d_typed<double>(x, w, out[0], off);
+  if (f32) conv2d_typed<float>(x, w, bias, relu, out[0], off);
+  else conv2d_typed<double>(x, w, bias, relu, out[0], off);
 }
 
 void conv2d_filter_grad_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {

@@ -43,6 +43,12 @@ std::vector<TensorSpec> Conv2dOp::infer(const Tensors& in) const {
   KL_CHECK(w.dim(0) >= 1 && w.dim(1) >= 1 && w.dim(0) <= x.dim(1) && w.dim(1) <= x.dim(2),
            "[", op, "] the kernel's spatial size ", w.dim(0), "x", w.dim(1),
            " must be at least 1x1 and fit in x's ", x.dim(1), "x", x.dim(2));
+  if (has_bias_) {
+    const Tensor& bias = in[2];
+    KL_CHECK(bias.ndim() == 1 && bias.dim(0) == w.dim(3) && bias.dtype() == x.dtype(), "[", op,
+             "] expected a bias of shape (", w.dim(3), ",) and dtype ", dtype_name(x.dtype()),
+             ", received ", dtype_name(bias.dtype()), " ", shape_str(bias.shape()));
+  }
   return {{{x.dim(0), x.dim(1) - w.dim(0) + 1, x.dim(2) - w.dim(1) + 1, w.dim(3)}, x.dtype()}};
 }
 
@@ -51,9 +57,20 @@ std::vector<TensorSpec> Conv2dOp::scratch(const Tensors& in) const {
 }
 
 Tensors Conv2dOp::vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const {
-  const Tensor &x = in[0], &w = in[1], &g = ct[0];
-  return {x.requires_grad() ? conv2d_input_grad(g, w, x.shape()) : Tensor(),
-          w.requires_grad() ? conv2d_filter_grad(x, g) : Tensor()};
+  const Tensor &x = in[0], &w = in[1];
+  Tensor g = ct[0], db;
+  bool bias_grad = has_bias_ && in[2].requires_grad();
+  if (a_ == FusedActivation::relu) {  // one pass: the masked cotangent and its column sums
+    Tensors grads = call<BiasActivationGradOp>({g, out[0]}, a_);
+    g = grads[0];
+    db = grads[1];
+  } else if (bias_grad) {
+    db = sum(g, {0, 1, 2}, false);
+  }
+  Tensors grads{x.requires_grad() ? conv2d_input_grad(g, w, x.shape()) : Tensor(),
+                w.requires_grad() ? conv2d_filter_grad(x, g) : Tensor()};
+  if (has_bias_) grads.push_back(bias_grad ? db : Tensor());
+  return grads;
 }
 
 std::vector<TensorSpec> Conv2dFilterGradOp::infer(const Tensors& in) const {
@@ -90,6 +107,18 @@ Tensors Conv2dFilterGradOp::vjp(const Tensors& in, const Tensors& out, const Ten
 }
 
 Tensor conv2d(const Tensor& x, const Tensor& w) { return call1<Conv2dOp>({x, w}); }
+
+Tensor conv2d_bias_activation(const Tensor& x, const Tensor& w, const Tensor& bias,
+                              const std::string& activation) {
+  FusedActivation a;
+  if (activation == "linear") a = FusedActivation::linear;
+  else if (activation == "relu") a = FusedActivation::relu;
+  else
+    throw std::invalid_argument(error_message("[conv2d] activation must be 'linear' or 'relu', ",
+                                              "received '", activation, "'"));
+  if (!bias.defined()) return call1<Conv2dOp>({x, w}, a, false);
+  return call1<Conv2dOp>({x, w, bias}, a, true);
+}
 
 Tensor conv2d_filter_grad(const Tensor& x, const Tensor& g) {
   return call1<Conv2dFilterGradOp>({x, g});

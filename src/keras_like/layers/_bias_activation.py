@@ -14,6 +14,11 @@ from keras_like.ops import _fused
 _FUSED = {id(activations.linear): "linear", id(activations.relu): "relu"}
 
 
+def fused_activation_name(activation):
+    """"linear" or "relu" when the engine's fused epilogues can run `activation`, else None."""
+    return _FUSED.get(id(activation))
+
+
 def bias_then_activation(outputs, bias, activation):
     """`activation(outputs + bias)`; `bias` is a Variable (or None), broadcast on the last axis."""
     fused = _FUSED.get(id(activation))

@@ -219,6 +219,35 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     return _from_channels_last(y, data_format)
 
 
+def conv2d_bias_activation(inputs, kernel, bias, activation, strides, padding, dilation_rate):
+    """`activation(conv(inputs, kernel) + bias)` for channels-last 2-D inputs as one engine op
+    (the epilogue runs on the accumulators), or None where the direct kernel does not apply.
+
+    The Conv2D layer's fused call: `bias` is a tensor of shape `(filters,)` or None, and
+    `activation` is "linear" or "relu".
+    """
+    op = "conv"
+    x, k, n = _check_inputs(inputs, kernel, op)
+    if n != 2 or (bias is not None and (str(bias.dtype) != str(x.dtype)
+                                        or tuple(bias.shape) != (k.shape[-1],))):
+        return None
+    strides = _spatial(strides, n, "strides", op)
+    dilation = _spatial(dilation_rate, n, "dilation_rate", op)
+    padding = _padding(padding, op)
+    groups = x.shape[-1] // k.shape[-2] if k.shape[-2] else 0
+    if groups != 1 or k.shape[-2] != x.shape[-1] or not _direct_conv2d_applies(
+            x, k, strides, dilation, groups):
+        return None
+    windows = list(k.shape[:n])
+    pads = _pads(x, windows, strides, padding)
+    _output_sizes(x, windows, strides, pads, op, tuple(k.shape))
+    if any(lo or hi for lo, hi in pads):
+        x = E.pad(x, [0, *(p[0] for p in pads), 0], [0, *(p[1] for p in pads), 0], 0.0)
+    if x.shape[0] == 0 or x.shape[1] < k.shape[0] or x.shape[2] < k.shape[1]:
+        return None
+    return E.conv2d_bias_activation(x, k, bias, activation)
+
+
 def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
                    dilation_rate=1):
     """Depthwise convolution: each input channel gets its own `channel_multiplier` filters.

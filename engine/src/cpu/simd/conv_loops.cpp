@@ -34,10 +34,24 @@ struct Vec {
 
 constexpr int kMaxVectors = 4;  // output-channel vectors per block
 
-// P output pixels x FV vectors of output channels: y[p][f0 ..] = sum_r x[p*C + off[r]] * w[r][f0 ..].
+// The layer epilogue on a vector of accumulators: + bias, then relu (NaN passes, as in the
+// relu primitive) when asked.
+template <class T>
+typename Vec<T>::type epilogue(typename Vec<T>::type v, const T* bias, bool relu) {
+  using V = Vec<T>;
+  if (bias) v += V::load(bias);
+  if (relu) {
+    typename V::type zero{};
+    v = (v > zero) | (v != v) ? v : zero;
+  }
+  return v;
+}
+
+// P output pixels x FV vectors of output channels: y[p][f0 ..] = sum_r x[p*C + off[r]] * w[r][f0 ..]
+// (w, y and bias already offset to f0).
 template <class T, int P, int FV>
 void forward_block(const T* __restrict x, int64_t C, const int64_t* __restrict off, int64_t K,
-                   const T* __restrict w, int64_t F, T* __restrict y) {
+                   const T* __restrict w, int64_t F, T* __restrict y, const T* bias, bool relu) {
   using V = Vec<T>;
   typename V::type acc[P][FV];
   for (int p = 0; p < P; ++p)
@@ -53,11 +67,14 @@ void forward_block(const T* __restrict x, int64_t C, const int64_t* __restrict o
     }
   }
   for (int p = 0; p < P; ++p)
-    for (int v = 0; v < FV; ++v) V::store(y + p * F + v * V::width, acc[p][v]);
+    for (int v = 0; v < FV; ++v)
+      V::store(y + p * F + v * V::width,
+               epilogue<T>(acc[p][v], bias ? bias + v * V::width : nullptr, relu));
 }
 
 template <class T>
-using ForwardBlock = void (*)(const T*, int64_t, const int64_t*, int64_t, const T*, int64_t, T*);
+using ForwardBlock = void (*)(const T*, int64_t, const int64_t*, int64_t, const T*, int64_t, T*,
+                              const T*, bool);
 
 template <class T, int FV, int... Ps>
 constexpr std::array<ForwardBlock<T>, sizeof...(Ps)> forward_blocks(
@@ -67,7 +84,7 @@ constexpr std::array<ForwardBlock<T>, sizeof...(Ps)> forward_blocks(
 
 template <class T, int FV>
 void forward_row_fv(const T* x, int64_t C, const int64_t* off, int64_t K, const T* w, int64_t F,
-                    T* y, int64_t OW, int64_t f0) {
+                    T* y, int64_t OW, int64_t f0, const T* bias, bool relu) {
   constexpr int kMaxPixels = kAccumulators / FV;
   // One instance per block width: a row is split into equal blocks of at most kMaxPixels
   // (13 pixels: 7 + 7 overlapping by one, not 12 + 1 or 12 + 12 overlapping by 11).
@@ -80,22 +97,23 @@ void forward_row_fv(const T* x, int64_t C, const int64_t* off, int64_t K, const 
   // are recomputed with the same operations, so they get the same bits.
   for (int64_t o = 0; o < OW; o += width) {
     int64_t start = std::min(o, OW - width);
-    block(x + start * C, C, off, K, w + f0, F, y + start * F + f0);
+    block(x + start * C, C, off, K, w + f0, F, y + start * F + f0, bias ? bias + f0 : nullptr,
+          relu);
   }
 }
 
 // One output row: x points at the input pixel under output pixel 0 of the row.
 template <class T>
 void conv2d_forward_row(const T* x, int64_t C, const int64_t* off, int64_t K, const T* w,
-                        int64_t F, T* y, int64_t OW) {
+                        int64_t F, T* y, int64_t OW, const T* bias, bool relu) {
   constexpr int VW = Vec<T>::width;
   int64_t vectors = F / VW, f0 = 0;
   for (; vectors >= kMaxVectors; vectors -= kMaxVectors, f0 += kMaxVectors * VW)
-    forward_row_fv<T, kMaxVectors>(x, C, off, K, w, F, y, OW, f0);
+    forward_row_fv<T, kMaxVectors>(x, C, off, K, w, F, y, OW, f0, bias, relu);
   switch (vectors) {
-    case 3: forward_row_fv<T, 3>(x, C, off, K, w, F, y, OW, f0); break;
-    case 2: forward_row_fv<T, 2>(x, C, off, K, w, F, y, OW, f0); break;
-    case 1: forward_row_fv<T, 1>(x, C, off, K, w, F, y, OW, f0); break;
+    case 3: forward_row_fv<T, 3>(x, C, off, K, w, F, y, OW, f0, bias, relu); break;
+    case 2: forward_row_fv<T, 2>(x, C, off, K, w, F, y, OW, f0, bias, relu); break;
+    case 1: forward_row_fv<T, 1>(x, C, off, K, w, F, y, OW, f0, bias, relu); break;
     default: break;
   }
   f0 += vectors * VW;
@@ -103,6 +121,8 @@ void conv2d_forward_row(const T* x, int64_t C, const int64_t* off, int64_t K, co
     for (int64_t f = f0; f < F; ++f) {
       T acc = T(0);
       for (int64_t r = 0; r < K; ++r) acc += x[o * C + off[r]] * w[r * F + f];
+      if (bias) acc += bias[f];
+      if (relu) acc = acc > T(0) || acc != acc ? acc : T(0);
       y[o * F + f] = acc;
     }
 }

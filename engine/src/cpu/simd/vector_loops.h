@@ -23,9 +23,10 @@ struct VectorLoopsFor {
   void (*optimizer)(OptimizerKind kind, T* var, const T* grad, T* const* slots, size_t num_slots,
                     const double* scalars, int64_t begin, int64_t end) = nullptr;
   // Direct convolution (simd/conv_loops.cpp; taps are rows r of an implicit im2col matrix with
-  // input offsets off[r]). One output row: y[o][f] = sum_r x[o*C + off[r]] * w[r][f].
+  // input offsets off[r]). One output row: y[o][f] = sum_r x[o*C + off[r]] * w[r][f], plus
+  // bias[f] when bias is not null, then relu when asked.
   void (*conv2d_forward_row)(const T* x, int64_t C, const int64_t* off, int64_t K, const T* w,
-                             int64_t F, T* y, int64_t OW) = nullptr;
+                             int64_t F, T* y, int64_t OW, const T* bias, bool relu) = nullptr;
   // dw[r][f] = sum over q < pixels of x[base[q] + off[r]] * g[q][f]; `spill` holds
   // conv_accumulators rows of F.
   void (*conv2d_filter_grad)(const T* x, const int64_t* base, const int64_t* off, int64_t K,

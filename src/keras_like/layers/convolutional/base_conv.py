@@ -1,12 +1,15 @@
 """BaseConv: the shared N-D convolution layer behind Conv1D, Conv2D and Conv3D."""
 
 from keras_like import activations, constraints, initializers, ops, regularizers
+from keras_like.backend import Tensor
 from keras_like.layers._arg_checks import dimension
+from keras_like.layers._bias_activation import fused_activation_name
 from keras_like.layers._conv_args import standardize_padding, standardize_tuple
 from keras_like.layers._data_format import standardize_data_format
 from keras_like.layers.convolutional._outputs import add_bias_and_activate, conv_output_shape
 from keras_like.layers.input_spec import InputSpec
 from keras_like.layers.layer import Layer
+from keras_like.ops.nn_conv import conv2d_bias_activation
 
 
 class BaseConv(Layer):
@@ -86,7 +89,23 @@ class BaseConv(Layer):
                                      self.data_format)
 
     def call(self, inputs):
+        fused = self._fused_conv2d(inputs)
+        if fused is not None:
+            return fused
         return self._add_bias_and_activate(self.convolution_op(inputs, self.kernel.value))
+
+    def _fused_conv2d(self, inputs):
+        """Conv2D's convolution, bias and relu/linear activation as one engine op where the
+        direct kernel applies (channels-last 2-D, stride and dilation 1, filters a multiple of
+        16), else None."""
+        activation = fused_activation_name(self.activation)
+        if (activation is None or self.rank != 2 or self.data_format != "channels_last"
+                or self.groups != 1 or type(inputs) is not Tensor
+                or type(self).convolution_op is not BaseConv.convolution_op):
+            return None
+        return conv2d_bias_activation(
+            inputs, self.kernel.value, None if self.bias is None else self.bias.value,
+            activation, list(self.strides), self.padding, list(self.dilation_rate))
 
     def compute_output_shape(self, input_shape):
         return conv_output_shape(self, input_shape, self.filters)
