@@ -57,13 +57,16 @@ def run_keras_like(args):
     results = {}
     for case, (_, _, padding, input_grad) in CASES.items():
         x_np, k_np = _data(case)
-        x, k = keras.Variable(x_np), keras.Variable(k_np)
-        ct = ops.ones(ops.conv(x.value, k.value, padding=padding).shape)
+        # A first layer's input is data, not a variable: no input gradient is computed.
+        x = keras.Variable(x_np) if input_grad else ops.convert_to_tensor(x_np)
+        k = keras.Variable(k_np)
+        x_value = x.value if input_grad else x
+        ct = ops.ones(ops.conv(x_value, k.value, padding=padding).shape)
         sources = [k, x] if input_grad else [k]
 
-        def step():
+        def step(x_value=x_value, k=k, padding=padding, sources=sources, ct=ct):
             with keras.GradientTape() as tape:
-                y = ops.conv(x.value, k.value, padding=padding)
+                y = ops.conv(x_value, k.value, padding=padding)
             return tape.gradient(y, sources, output_gradients=ct)
 
         results[case] = _median_ms(step, args.reps)
@@ -86,9 +89,9 @@ def run_torch(args):
             pad = 1 if padding == "same" else 0
             ct = torch.ones_like(torch.nn.functional.conv2d(x, k, padding=pad))
 
-            def step():
+            def step(x=x, k=k, pad=pad, ct=ct, sources=[k, x] if input_grad else [k]):
                 y = torch.nn.functional.conv2d(x, k, padding=pad)
-                return torch.autograd.grad(y, [k, x] if input_grad else [k], ct)
+                return torch.autograd.grad(y, sources, ct)
 
             ms = _median_ms(step, args.reps)
             best = ms if best is None else min(best, ms)
