@@ -65,11 +65,13 @@ void init_ops(nb::module_& m) {
   m.def("bias_activation", &bias_activation, "x"_a, "bias"_a, "activation"_a, Release());
   m.def("bias_activation_grad", &bias_activation_grad, "ct"_a, "y"_a, "activation"_a,
         Release());
-  m.def("conv2d", &conv2d, "x"_a, "w"_a, Release());
+  m.def("conv2d", &conv2d, "x"_a, "w"_a, "top"_a = 0, "bottom"_a = 0, Release());
   m.def("conv2d_bias_activation", [](const Tensor& x, const Tensor& w,
-                                     std::optional<Tensor> bias, const std::string& activation) {
-          return conv2d_bias_activation(x, w, bias ? *bias : Tensor(), activation);
-        }, "x"_a, "w"_a, "bias"_a.none(), "activation"_a, Release());
+                                     std::optional<Tensor> bias, const std::string& activation,
+                                     int64_t top, int64_t bottom) {
+          return conv2d_bias_activation(x, w, bias ? *bias : Tensor(), activation, top, bottom);
+        }, "x"_a, "w"_a, "bias"_a.none(), "activation"_a, "top"_a = 0, "bottom"_a = 0,
+        Release());
   m.def("conv2d_filter_grad", &conv2d_filter_grad, "x"_a, "g"_a, Release());
   m.def("take", &take, "x"_a, "indices"_a, "axis"_a, Release());
   m.def("scatter", [](const Tensor& base, const Tensor& idx, const Tensor& upd, int64_t axis,

@@ -224,3 +224,48 @@ def test_fused_arguments_are_checked():
             f"{_E}.conv2d_bias_activation({_X}, {_E}.from_numpy(np.ones((2, 2, 2, 16), "
             f"'float32')), None, 'gelu')"),
     }, "conv2d")
+
+
+@pytest.mark.parametrize("top, bottom", [(1, 1), (2, 0), (0, 2), (1, 2)])
+@pytest.mark.parametrize("channels", [3, 16])  # the col2im and the direct input gradient
+def test_implicit_row_padding_matches_explicit_zero_rows(top, bottom, channels):
+    rng = np.random.default_rng(6)
+    x = rng.normal(size=(2, 4, 5, channels))
+    w = rng.normal(size=(3, 2, channels, 16))
+    bias = rng.normal(size=16)
+    padded = np.pad(x, [(0, 0), (top, bottom), (0, 0), (0, 0)])
+    want = np.maximum(reference(padded, w) + bias, 0)
+    xv, wv, bv = keras.Variable(x), keras.Variable(w), keras.Variable(bias)
+    weights = rng.normal(size=want.shape)
+    with keras.GradientTape() as tape:
+        y = E.conv2d_bias_activation(xv.value, wv.value, bv.value, "relu", top, bottom)
+        total = ops.sum(y * weights)
+    np.testing.assert_allclose(y.numpy(), want, atol=1e-12)
+    dx, dw, db = (t.numpy() for t in tape.gradient(total, [xv, wv, bv]))
+    # The same gradients through explicit zero rows (the unpadded direct kernel).
+    pv = keras.Variable(padded)
+    with keras.GradientTape() as tape:
+        total = ops.sum(E.conv2d_bias_activation(pv.value, wv.value, bv.value, "relu") * weights)
+    dp, dw_ref, db_ref = (t.numpy() for t in tape.gradient(total, [pv, wv, bv]))
+    np.testing.assert_allclose(dx, dp[:, top:top + x.shape[1]], atol=1e-12)
+    np.testing.assert_allclose(dw, dw_ref, atol=1e-12)
+    np.testing.assert_allclose(db, db_ref, atol=1e-12)
+    # And the input gradient against finite differences of the NumPy forward.
+    eps, i = 1e-6, (1, 0, 2, channels - 1)
+    up, down = x.copy(), x.copy()
+    up[i] += eps
+    down[i] -= eps
+
+    def loss(value):
+        rows = np.pad(value, [(0, 0), (top, bottom), (0, 0), (0, 0)])
+        return np.sum(np.maximum(reference(rows, w) + bias, 0) * weights)
+
+    np.testing.assert_allclose(dx[i], (loss(up) - loss(down)) / (2 * eps), atol=1e-6)
+
+
+def test_implicit_row_padding_is_checked():
+    w = f"{_E}.from_numpy(np.ones((2, 2, 2, 16), 'float32'))"
+    assert_clear_errors({
+        "padding as tall as the kernel": f"{_E}.conv2d({_X}, {w}, 2, 0)",
+        "negative padding": f"{_E}.conv2d({_X}, {w}, 0, -1)",
+    }, "conv2d")

@@ -50,10 +50,12 @@ Tensor bias_activation(const Tensor& x, const Tensor& bias, const std::string& a
 Tensors bias_activation_grad(const Tensor& ct, const Tensor& y, const std::string& activation);
 // Direct stride-1 valid 2-D convolution of channels-last x with w (KH, KW, C, F) (Conv2dOp),
 // and its filter gradient from x and the output cotangent g.
-Tensor conv2d(const Tensor& x, const Tensor& w);
+// top / bottom: implicit zero rows above and below x.
+Tensor conv2d(const Tensor& x, const Tensor& w, int64_t top = 0, int64_t bottom = 0);
 // activation(conv2d(x, w) + bias) in one op; bias may be undefined (no bias).
 Tensor conv2d_bias_activation(const Tensor& x, const Tensor& w, const Tensor& bias,
-                              const std::string& activation);
+                              const std::string& activation, int64_t top = 0,
+                              int64_t bottom = 0);
 Tensor conv2d_filter_grad(const Tensor& x, const Tensor& g);
 Tensor take(const Tensor& x, const Tensor& indices, int64_t axis);
 Tensor scatter(const Tensor& base, const Tensor& indices, const Tensor& updates, int64_t axis,

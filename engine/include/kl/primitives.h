@@ -505,8 +505,11 @@ class BiasActivationGradOp : public Op {
 // before they are stored (as BiasActivationOp would, without another pass over y).
 class Conv2dOp : public Op {
  public:
-  explicit Conv2dOp(FusedActivation a = FusedActivation::linear, bool has_bias = false)
-      : a_(a), has_bias_(has_bias) {}
+  // top / bottom: implicit zero rows above and below x (in [0, KH)): output rows next to
+  // them skip the kernel rows that would read padding instead of multiplying zeros.
+  explicit Conv2dOp(FusedActivation a = FusedActivation::linear, bool has_bias = false,
+                    int64_t top = 0, int64_t bottom = 0)
+      : a_(a), has_bias_(has_bias), top_(top), bottom_(bottom) {}
   OpKind kind() const override { return OpKind::conv2d; }
   const char* name() const override { return "conv2d"; }
   std::vector<TensorSpec> infer(const Tensors& in) const override;
@@ -516,10 +519,13 @@ class Conv2dOp : public Op {
   bool needs_outputs() const override { return a_ == FusedActivation::relu; }
   FusedActivation activation() const { return a_; }
   bool has_bias() const { return has_bias_; }
+  int64_t top() const { return top_; }
+  int64_t bottom() const { return bottom_; }
 
  private:
   FusedActivation a_;
   bool has_bias_;
+  int64_t top_, bottom_;
 };
 
 // (x, g) -> dw of shape (KH, KW, C, F) with KH = H - OH + 1, KW = W - OW + 1: sums over fixed

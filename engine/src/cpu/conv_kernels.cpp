@@ -24,12 +24,16 @@ void tap_offsets(int64_t* off, int64_t KH, int64_t KW, int64_t C, int64_t W) {
 }
 
 template <class T>
-void conv2d_typed(const Tensor& x, const Tensor& w, const Tensor* bias, bool relu, Tensor& y,
-                  int64_t* off) {
+void conv2d_typed(const Conv2dOp& op, const Tensor& x, const Tensor& w, const Tensor* bias,
+                  bool relu, Tensor& y, int64_t* tables) {
   int64_t N = x.dim(0), H = x.dim(1), W = x.dim(2), C = x.dim(3);
   int64_t KH = w.dim(0), KW = w.dim(1), F = w.dim(3), OH = y.dim(1), OW = y.dim(2);
-  int64_t K = KH * KW * C;
-  tap_offsets(off, KH, KW, C, W);
+  int64_t K = KH * KW * C, per_kernel_row = KW * C, top = op.top();
+  // tables[kh0]: the taps of kernel rows kh0.. relative to input row (output row + kh0 - top).
+  tap_offsets(tables, KH, KW, C, W);
+  for (int64_t kh0 = 1; kh0 < KH; ++kh0)
+    for (int64_t r = 0; r < K - kh0 * per_kernel_row; ++r)
+      tables[kh0 * K + r] = tables[r + kh0 * per_kernel_row] - kh0 * W * C;
   const T *xs = x.data<T>(), *ws = w.data<T>();
   T* ys = y.data<T>();
   const T* bs = bias ? bias->data<T>() : nullptr;
@@ -41,7 +45,12 @@ void conv2d_typed(const Tensor& x, const Tensor& w, const Tensor* bias, bool rel
                  [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) {
       int64_t n = r / OH, oh = r % OH;
-      row(xs + ((n * H + oh) * W) * C, C, off, K, ws, F, ys + r * OW * F, OW, bs, relu);
+      // Kernel rows [kh0, kh1) read real input rows; the others would read padding.
+      int64_t kh0 = std::max<int64_t>(0, top - oh), kh1 = std::min(KH, H + top - oh);
+      int64_t taps = std::max<int64_t>(0, kh1 - kh0) * per_kernel_row;
+      const T* input = taps ? xs + ((n * H + oh + kh0 - top) * W) * C : xs;
+      row(input, C, tables + kh0 * K, taps, ws + kh0 * per_kernel_row * F, F, ys + r * OW * F,
+          OW, bs, relu);
     }
   });
 }
@@ -106,9 +115,9 @@ void conv2d_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scrat
     f32 ? empty_sums<float>(out[0], bias, relu) : empty_sums<double>(out[0], bias, relu);
     return;
   }
-  int64_t* off = scratch[0].data<int64_t>();
-  if (f32) conv2d_typed<float>(x, w, bias, relu, out[0], off);
-  else conv2d_typed<double>(x, w, bias, relu, out[0], off);
+  int64_t* tables = scratch[0].data<int64_t>();
+  if (f32) conv2d_typed<float>(conv, x, w, bias, relu, out[0], tables);
+  else conv2d_typed<double>(conv, x, w, bias, relu, out[0], tables);
 }
 
 void conv2d_filter_grad_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {

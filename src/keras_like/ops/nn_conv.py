@@ -158,6 +158,15 @@ def _direct_conv2d_applies(x, k, strides, dilation, groups):
             <= _DIRECT_CONV_MAX_KERNEL_BYTES)
 
 
+def _pad_columns(x, pads):
+    """`x` padded along its width, and the (top, bottom) rows the direct kernel pads itself
+    (it skips the kernel rows over them instead of multiplying zeros)."""
+    (top, bottom), (left, right) = pads
+    if left or right:
+        x = E.pad(x, [0, 0, left, 0], [0, 0, right, 0], 0.0)
+    return x, (top, bottom)
+
+
 def _conv_channels_last(x, k, strides, pads, dilation, op):
     n = x.ndim - 2
     kernel_size = list(k.shape[:n])
@@ -179,9 +188,8 @@ def _conv_channels_last(x, k, strides, pads, dilation, op):
     if rows == 0:
         return E.full([batch, *out, filters], 0.0, x.dtype, x.device)
     if _direct_conv2d_applies(x, k, strides, dilation, groups):
-        if any(lo or hi for lo, hi in pads):
-            x = E.pad(x, [0, *(p[0] for p in pads), 0], [0, *(p[1] for p in pads), 0], 0.0)
-        return E.conv2d(x, k)
+        x, (top, bottom) = _pad_columns(x, pads)
+        return E.conv2d(x, k, top, bottom)
     # One engine primitive gathers every window (im2col) and its gradient scatters back
     # (col2im), instead of a strided view per kernel offset joined by a concatenate.
     patches = E.patches(x, kernel_size, list(strides), list(dilation), [p[0] for p in pads],
@@ -241,11 +249,10 @@ def conv2d_bias_activation(inputs, kernel, bias, activation, strides, padding, d
     windows = list(k.shape[:n])
     pads = _pads(x, windows, strides, padding)
     _output_sizes(x, windows, strides, pads, op, tuple(k.shape))
-    if any(lo or hi for lo, hi in pads):
-        x = E.pad(x, [0, *(p[0] for p in pads), 0], [0, *(p[1] for p in pads), 0], 0.0)
-    if x.shape[0] == 0 or x.shape[1] < k.shape[0] or x.shape[2] < k.shape[1]:
+    x, (top, bottom) = _pad_columns(x, pads)
+    if x.shape[0] == 0 or x.shape[1] + top + bottom < k.shape[0] or x.shape[2] < k.shape[1]:
         return None
-    return E.conv2d_bias_activation(x, k, bias, activation)
+    return E.conv2d_bias_activation(x, k, bias, activation, top, bottom)
 
 
 def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
