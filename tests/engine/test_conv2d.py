@@ -5,6 +5,7 @@ differences."""
 import numpy as np
 import pytest
 from child_process import assert_clear_errors
+from gradcheck import central_differences
 from numpy.lib.stride_tricks import sliding_window_view
 
 import keras_like as keras
@@ -67,19 +68,10 @@ def test_gradients_match_finite_differences(channels):
     with keras.GradientTape() as tape:
         total = ops.sum(E.conv2d(xv.value, wv.value) * weights)
     grads = [t.numpy() for t in tape.gradient(total, [xv, wv])]
-    eps = 1e-6
-    for position, (value, grad) in enumerate(zip((x, w), grads)):
-        numeric = np.zeros_like(value)
-        for i in np.ndindex(*value.shape):
-            args = [x, w]
-            up, down = value.copy(), value.copy()
-            up[i] += eps
-            down[i] -= eps
-            args[position] = up
-            high = np.sum(reference(*args) * weights)
-            args[position] = down
-            numeric[i] = (high - np.sum(reference(*args) * weights)) / (2 * eps)
-        np.testing.assert_allclose(grad, numeric, atol=1e-6)
+    for value, grad in zip((x, w), grads):
+        numeric = central_differences(lambda: reference(x, w), value, weights,
+                                      np.arange(value.size))
+        np.testing.assert_allclose(grad, numeric.reshape(value.shape), atol=1e-6)
 
 
 def test_filter_gradient_is_differentiable():
@@ -190,18 +182,10 @@ def test_fused_bias_and_activation_match_numpy_and_finite_differences(activation
     np.testing.assert_allclose(y.numpy(), numpy_forward(x, w, bias), atol=1e-12)
     sources = [xv, wv, bv] if with_bias else [xv, wv]
     grads = [t.numpy() for t in tape.gradient(total, sources)]
-    eps = 1e-6
-    for position, grad in enumerate(grads):
-        args = [x, w, bias]
-        numeric = np.zeros_like(args[position])
-        for i in np.ndindex(*numeric.shape):
-            up, down = list(args), list(args)
-            up[position], down[position] = args[position].copy(), args[position].copy()
-            up[position][i] += eps
-            down[position][i] -= eps
-            numeric[i] = (np.sum(numpy_forward(*up) * weights)
-                          - np.sum(numpy_forward(*down) * weights)) / (2 * eps)
-        np.testing.assert_allclose(grad, numeric, atol=1e-6)
+    for value, grad in zip((x, w, bias), grads):
+        numeric = central_differences(lambda: numpy_forward(x, w, bias), value, weights,
+                                      np.arange(value.size))
+        np.testing.assert_allclose(grad, numeric.reshape(value.shape), atol=1e-6)
 
 
 @pytest.mark.parametrize("filters", [16, 20])  # the vector epilogue and the scalar tail
@@ -251,16 +235,12 @@ def test_implicit_row_padding_matches_explicit_zero_rows(top, bottom, channels):
     np.testing.assert_allclose(dw, dw_ref, atol=1e-12)
     np.testing.assert_allclose(db, db_ref, atol=1e-12)
     # And the input gradient against finite differences of the NumPy forward.
-    eps, i = 1e-6, (1, 0, 2, channels - 1)
-    up, down = x.copy(), x.copy()
-    up[i] += eps
-    down[i] -= eps
-
-    def loss(value):
-        rows = np.pad(value, [(0, 0), (top, bottom), (0, 0), (0, 0)])
-        return np.sum(np.maximum(reference(rows, w) + bias, 0) * weights)
-
-    np.testing.assert_allclose(dx[i], (loss(up) - loss(down)) / (2 * eps), atol=1e-6)
+    i = (1, 0, 2, channels - 1)
+    numeric = central_differences(
+        lambda: np.maximum(reference(np.pad(x, [(0, 0), (top, bottom), (0, 0), (0, 0)]), w)
+                           + bias, 0),
+        x, weights, [np.ravel_multi_index(i, x.shape)])
+    np.testing.assert_allclose(dx[i], numeric[0], atol=1e-6)
 
 
 def test_implicit_row_padding_is_checked():

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <type_traits>
 #include <utility>
 
 #include "cpu/simd/vector_loops.h"
@@ -33,6 +34,25 @@ struct Vec {
 };
 
 constexpr int kMaxVectors = 4;  // output-channel vectors per block
+
+// Splits F output channels into groups of at most kMaxVectors whole vectors and calls
+// block(std::integral_constant<int, vectors>, first channel) for each, so every group runs a
+// kernel instance with its vector count fixed at compile time. Returns the first channel past
+// the whole vectors (the scalar tail starts there).
+template <class T, class Block>
+int64_t for_each_vector_group(int64_t F, Block&& block) {
+  constexpr int VW = Vec<T>::width;
+  int64_t vectors = F / VW, f0 = 0;
+  for (; vectors >= kMaxVectors; vectors -= kMaxVectors, f0 += kMaxVectors * VW)
+    block(std::integral_constant<int, kMaxVectors>{}, f0);
+  switch (vectors) {
+    case 3: block(std::integral_constant<int, 3>{}, f0); break;
+    case 2: block(std::integral_constant<int, 2>{}, f0); break;
+    case 1: block(std::integral_constant<int, 1>{}, f0); break;
+    default: break;
+  }
+  return f0 + vectors * VW;
+}
 
 // The layer epilogue on a vector of accumulators: + bias, then relu (NaN passes, as in the
 // relu primitive) when asked.
@@ -106,17 +126,9 @@ void forward_row_fv(const T* x, int64_t C, const int64_t* off, int64_t K, const 
 template <class T>
 void conv2d_forward_row(const T* x, int64_t C, const int64_t* off, int64_t K, const T* w,
                         int64_t F, T* y, int64_t OW, const T* bias, bool relu) {
-  constexpr int VW = Vec<T>::width;
-  int64_t vectors = F / VW, f0 = 0;
-  for (; vectors >= kMaxVectors; vectors -= kMaxVectors, f0 += kMaxVectors * VW)
-    forward_row_fv<T, kMaxVectors>(x, C, off, K, w, F, y, OW, f0, bias, relu);
-  switch (vectors) {
-    case 3: forward_row_fv<T, 3>(x, C, off, K, w, F, y, OW, f0, bias, relu); break;
-    case 2: forward_row_fv<T, 2>(x, C, off, K, w, F, y, OW, f0, bias, relu); break;
-    case 1: forward_row_fv<T, 1>(x, C, off, K, w, F, y, OW, f0, bias, relu); break;
-    default: break;
-  }
-  f0 += vectors * VW;
+  int64_t f0 = for_each_vector_group<T>(F, [&](auto vectors, int64_t first) {
+    forward_row_fv<T, decltype(vectors)::value>(x, C, off, K, w, F, y, OW, first, bias, relu);
+  });
   for (int64_t o = 0; o < OW; ++o)  // channels past the last whole vector
     for (int64_t f = f0; f < F; ++f) {
       T acc = T(0);
@@ -176,17 +188,9 @@ void filter_fv(const T* x, const int64_t* base, const int64_t* off, int64_t K, c
 template <class T>
 void conv2d_filter_grad(const T* x, const int64_t* base, const int64_t* off, int64_t K,
                         const T* g, int64_t F, int64_t pixels, T* dw, T* spill) {
-  constexpr int VW = Vec<T>::width;
-  int64_t vectors = F / VW, f0 = 0;
-  for (; vectors >= kMaxVectors; vectors -= kMaxVectors, f0 += kMaxVectors * VW)
-    filter_fv<T, kMaxVectors>(x, base, off, K, g, F, pixels, dw, f0, spill);
-  switch (vectors) {
-    case 3: filter_fv<T, 3>(x, base, off, K, g, F, pixels, dw, f0, spill); break;
-    case 2: filter_fv<T, 2>(x, base, off, K, g, F, pixels, dw, f0, spill); break;
-    case 1: filter_fv<T, 1>(x, base, off, K, g, F, pixels, dw, f0, spill); break;
-    default: break;
-  }
-  f0 += vectors * VW;
+  int64_t f0 = for_each_vector_group<T>(F, [&](auto vectors, int64_t first) {
+    filter_fv<T, decltype(vectors)::value>(x, base, off, K, g, F, pixels, dw, first, spill);
+  });
   for (int64_t r = 0; r < K; ++r)  // channels past the last whole vector
     for (int64_t f = f0; f < F; ++f) {
       T acc = T(0);
