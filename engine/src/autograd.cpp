@@ -50,6 +50,22 @@ std::vector<Node*> nodes_to_visit(const Tensors& outputs,
   return order;
 }
 
+// The node producing `node`'s only input through a relu epilogue, when that relu can be
+// differentiated on `node`'s side: nothing else reads the relu's output (so its cotangent is
+// `node`'s alone), and it is neither a source nor seeded. Otherwise null.
+Node* relu_producer(const Node* node, std::unordered_map<const TensorImpl*, int>& readers,
+                    const std::unordered_set<const TensorImpl*>& sources,
+                    const std::unordered_map<const TensorImpl*, Tensor>& cts) {
+  if (node->inputs.size() != 1) return nullptr;
+  const Tensor& x = node->inputs[0];
+  Node* producer = x.impl()->grad_node.get();
+  if (!producer || !producer->op->has_relu_epilogue() || x.impl()->output_index != 0 ||
+      !x.requires_grad())
+    return nullptr;
+  if (readers[x.impl()] != 1 || sources.count(x.impl()) || cts.count(x.impl())) return nullptr;
+  return producer;
+}
+
 void accumulate(std::unordered_map<const TensorImpl*, Tensor>& cts, const TensorImpl* key,
                 const Tensor& g) {
   auto it = cts.find(key);
@@ -90,28 +106,50 @@ Tensors grad(const Tensors& outputs, const Tensors& wrt, const Tensors& cotangen
     accumulate(cts, out.impl(), seed);
   }
   auto order = nodes_to_visit(outputs, sources);
+  // A relu output read by one op whose gradient commutes with the relu's mask (max_pool) is
+  // differentiated on that op's side, where the tensors are smaller: the producer then gets
+  // the pre-relu cotangent and its column sums (before_relu) instead of a cotangent to mask.
+  std::unordered_map<const TensorImpl*, int> readers;
+  for (Node* node : order)
+    for (const auto& in : node->inputs) ++readers[in.impl()];
+  std::unordered_map<const Node*, Tensors> before_relu;
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     Node* node = *it;
-    Tensors out_values(node->outputs.size()), out_cts(node->outputs.size());
-    bool any = false;
-    for (size_t i = 0; i < node->outputs.size(); ++i) {
-      auto impl = node->outputs[i].lock();
-      if (impl) {
-        auto found = cts.find(impl.get());
-        if (found != cts.end()) {
-          out_cts[i] = found->second;
-          any = true;
+    Tensors in_cts;
+    auto fused = before_relu.find(node);
+    if (fused != before_relu.end()) {
+      in_cts = node->op->vjp_before_relu(node->inputs, fused->second[0], fused->second[1]);
+      before_relu.erase(fused);
+    } else {
+      Tensors out_values(node->outputs.size()), out_cts(node->outputs.size());
+      bool any = false;
+      for (size_t i = 0; i < node->outputs.size(); ++i) {
+        auto impl = node->outputs[i].lock();
+        if (impl) {
+          auto found = cts.find(impl.get());
+          if (found != cts.end()) {
+            out_cts[i] = found->second;
+            any = true;
+          }
+          // Prefer the live output: it keeps its history, so second-order gradients flow.
+          if (node->op->needs_outputs()) out_values[i] = Tensor(impl);
+        } else if (node->op->needs_outputs()) {
+          out_values[i] = node->saved_outputs[i];
         }
-        // Prefer the live output: it keeps its history, so second-order gradients flow.
-        if (node->op->needs_outputs()) out_values[i] = Tensor(impl);
-      } else if (node->op->needs_outputs()) {
-        out_values[i] = node->saved_outputs[i];
       }
+      if (!any) continue;
+      for (size_t i = 0; i < out_cts.size(); ++i)
+        if (!out_cts[i].defined() && out_values[i].defined())
+          out_cts[i] = zeros_like(out_values[i]);
+      if (Node* producer = relu_producer(node, readers, sources, cts)) {
+        Tensors pre = node->op->vjp_through_relu(node->inputs, out_values, out_cts);
+        if (!pre.empty()) {
+          before_relu[producer] = std::move(pre);
+          continue;
+        }
+      }
+      in_cts = node->op->vjp(node->inputs, out_values, out_cts);
     }
-    if (!any) continue;
-    for (size_t i = 0; i < out_cts.size(); ++i)
-      if (!out_cts[i].defined() && out_values[i].defined()) out_cts[i] = zeros_like(out_values[i]);
-    Tensors in_cts = node->op->vjp(node->inputs, out_values, out_cts);
     for (size_t i = 0; i < node->inputs.size() && i < in_cts.size(); ++i) {
       const Tensor& in = node->inputs[i];
       if (!in.requires_grad() || !in_cts[i].defined()) continue;

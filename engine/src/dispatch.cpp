@@ -74,6 +74,10 @@ Tensors Op::vjp(const Tensors&, const Tensors&, const Tensors&) const {
   throw std::invalid_argument(error_message("[", name(), "] has no gradient"));
 }
 
+Tensors Op::vjp_before_relu(const Tensors&, const Tensor&, const Tensor&) const {
+  throw std::logic_error(error_message("[", name(), "] has no relu epilogue"));
+}
+
 Device Op::output_device(const Tensors&) const { return Device{}; }
 
 void register_kernel(OpKind kind, DeviceKind device, Kernel kernel) {

@@ -42,6 +42,18 @@ class Op {
                       const Tensors& cotangents) const;
   virtual bool differentiable() const { return true; }
   virtual bool needs_outputs() const { return false; }
+  // A relu between two ops can be differentiated on the smaller side (see grad()):
+  // - ops whose output 0 is relu(z) of a fused epilogue take z's cotangent and its column sums
+  //   (the bias gradient) instead of their output's cotangent;
+  virtual bool has_relu_epilogue() const { return false; }
+  virtual Tensors vjp_before_relu(const Tensors& inputs, const Tensor& z_ct,
+                                  const Tensor& z_ct_column_sums) const;
+  // - ops whose gradient commutes with the relu's mask on their input 0 return that input's
+  //   pre-relu cotangent and its column sums, or nothing where they cannot.
+  virtual Tensors vjp_through_relu(const Tensors& inputs, const Tensors& outputs,
+                                   const Tensors& cotangents) const {
+    return {};
+  }
   // View ops alias their input's storage instead of running a kernel.
   virtual bool is_view() const { return false; }
   virtual Tensors make_view(const Tensors& inputs) const { return {}; }

@@ -435,8 +435,13 @@ class MaxPoolOp : public Op {
   OpKind kind() const override { return OpKind::max_pool; }
   const char* name() const override { return "max_pool"; }
   std::vector<TensorSpec> infer(const Tensors& in) const override;
+  std::vector<TensorSpec> scratch(const Tensors& in) const override;  // window tap offsets
   bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
   Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+  // The relu mask at a window's maximum is the pooled value's sign: masking the small pooled
+  // cotangent instead of the routed one gives the same values.
+  Tensors vjp_through_relu(const Tensors& in, const Tensors& out,
+                           const Tensors& ct) const override;
   bool needs_outputs() const override { return true; }
   const WindowGeometry& geometry() const { return g_; }
 
@@ -451,6 +456,7 @@ class MaxPoolAdjointOp : public Op {
   OpKind kind() const override { return OpKind::max_pool_adjoint; }
   const char* name() const override { return "max_pool_adjoint"; }
   std::vector<TensorSpec> infer(const Tensors& in) const override;
+  std::vector<TensorSpec> scratch(const Tensors& in) const override;  // window tap offsets
   bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
   bool differentiable() const override { return false; }
   const WindowGeometry& geometry() const { return g_; }
@@ -472,6 +478,9 @@ class BiasActivationOp : public Op {
   std::vector<TensorSpec> infer(const Tensors& in) const override;
   bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
   Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+  bool has_relu_epilogue() const override { return a_ == FusedActivation::relu; }
+  Tensors vjp_before_relu(const Tensors& in, const Tensor& z_ct,
+                          const Tensor& z_ct_column_sums) const override;
   bool needs_outputs() const override { return a_ == FusedActivation::relu; }
   FusedActivation activation() const { return a_; }
 
@@ -516,6 +525,9 @@ class Conv2dOp : public Op {
   bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
   std::vector<TensorSpec> scratch(const Tensors& in) const override;  // the tap offset table
   Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+  bool has_relu_epilogue() const override { return a_ == FusedActivation::relu; }
+  Tensors vjp_before_relu(const Tensors& in, const Tensor& z_ct,
+                          const Tensor& z_ct_column_sums) const override;
   bool needs_outputs() const override { return a_ == FusedActivation::relu; }
   FusedActivation activation() const { return a_; }
   bool has_bias() const { return has_bias_; }

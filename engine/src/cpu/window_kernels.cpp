@@ -47,7 +47,7 @@ void for_each_window_position(const Layout& l, const WindowGeometry& g, int64_t 
     o[i] = row % l.out[i];
     row /= l.out[i];
   }
-  int64_t start[3];
+  int64_t start[3] = {0, 0, 0};
   for (int i = 0; i < l.n; ++i) start[i] = o[i] * g.strides[i] - g.before[i];
   int64_t k = 0;
   int64_t w0 = l.win[0], w1 = l.n > 1 ? l.win[1] : 1, w2 = l.n > 2 ? l.win[2] : 1;
@@ -144,74 +144,212 @@ void patches_adjoint_kernel(const Op& op, const Tensors& in, Tensors& out, Tenso
   }
 }
 
+// Offsets of every window position from the window's first element, in for_each_window_position
+// order; returns how many. Interior windows (no position over padding) walk this table. No
+// table (taps null) when no whole window fits in the input: then no window is interior.
+int64_t window_taps(const Layout& l, const WindowGeometry& g, int64_t* taps) {
+  if (!taps) return 0;
+  int64_t w1 = l.n > 1 ? l.win[1] : 1, w2 = l.n > 2 ? l.win[2] : 1, k = 0;
+  for (int64_t a = 0; a < l.win[0]; ++a)
+    for (int64_t b = 0; b < w1; ++b)
+      for (int64_t c = 0; c < w2; ++c) {
+        int64_t offset = a * g.dilation[0] * l.in_stride[0];
+        if (l.n > 1) offset += b * g.dilation[1] * l.in_stride[1];
+        if (l.n > 2) offset += c * g.dilation[2] * l.in_stride[2];
+        taps[k++] = offset;
+      }
+  return k;
+}
+
+// Walks the output positions of one batch item in row-major order, keeping their coordinates
+// (a division per position cost more than the max over a small window).
+class WindowCursor {
+ public:
+  WindowCursor(const Layout& l, const WindowGeometry& g, int64_t row) : l_(l), g_(g) {
+    for (int i = l.n - 1; i >= 0; --i) {
+      o_[i] = row % l.out[i];
+      row /= l.out[i];
+    }
+  }
+  void advance() {
+    for (int i = l_.n - 1; i >= 0; --i) {
+      if (++o_[i] < l_.out[i]) return;
+      o_[i] = 0;
+    }
+  }
+  // The offset of the window's first element when no position is over padding, else -1.
+  int64_t interior_offset() const {
+    int64_t offset = 0;
+    for (int i = 0; i < l_.n; ++i) {
+      int64_t first = o_[i] * g_.strides[i] - g_.before[i];
+      if (first < 0 || first + (l_.win[i] - 1) * g_.dilation[i] >= l_.in[i]) return -1;
+      offset += first * l_.in_stride[i];
+    }
+    return offset;
+  }
+
+ private:
+  const Layout& l_;
+  const WindowGeometry& g_;
+  int64_t o_[3] = {0, 0, 0};
+};
+
+// Windows that tile the input (stride = window, no dilation or leading padding) never overlap:
+// every input element gets at most one window's gradient, so the adjoint writes it once.
+bool windows_tile(const WindowGeometry& g) {
+  for (int i = 0; i < g.rank(); ++i)
+    if (g.strides[i] != g.window[i] || g.dilation[i] != 1 || g.before[i] != 0) return false;
+  return true;
+}
+
+// Zeroes the elements of one batch item that no tiling window covers (past the last whole or
+// partial window along some axis). `d` starts a block along axis `axis`.
 template <class T>
-void max_pool_typed(const WindowGeometry& g, const Tensor& x, const Tensor& o) {
+void zero_uncovered(T* d, const Layout& l, int axis) {
+  int64_t covered = std::min(l.in[axis], l.out[axis] * l.win[axis]);
+  int64_t stride = l.in_stride[axis];
+  std::fill(d + covered * stride, d + l.in[axis] * stride, T(0));
+  if (axis + 1 < l.n && axis < 2)  // rank <= 3 (the bound also tells the compiler)
+    for (int64_t p = 0; p < covered; ++p) zero_uncovered(d + p * stride, l, axis + 1);
+}
+
+// 16-byte vectors in GCC's generic vector syntax (SSE2 here, which every x86-64 has): the
+// auto-vectoriser kept a branchy scalar loop for the routing selects below.
+template <class T>
+struct Lanes {
+  typedef T type __attribute__((vector_size(16)));
+  typedef T unaligned __attribute__((vector_size(16), aligned(alignof(T)), may_alias));
+  static constexpr int64_t width = 16 / int64_t(sizeof(T));
+  static type load(const T* p) { return *reinterpret_cast<const unaligned*>(p); }
+  static void store(T* p, type v) { *reinterpret_cast<unaligned*>(p) = v; }
+};
+
+template <class T>
+inline void take_max(const T* __restrict v, T* __restrict y, int64_t n) {
+  using L = Lanes<T>;
+  int64_t c = 0;
+  // NaN wins and then stays: the comparison with a NaN maximum is always false.
+  for (; c + L::width <= n; c += L::width) {
+    typename L::type vc = L::load(v + c), yc = L::load(y + c);
+    L::store(y + c, (vc > yc) | (vc != vc) ? vc : yc);
+  }
+  for (; c < n; ++c) y[c] = (v[c] > y[c] || v[c] != v[c]) ? v[c] : y[c];
+}
+
+template <class T>
+void max_pool_typed(const WindowGeometry& g, const Tensor& x, const Tensor& o, int64_t* taps) {
   Layout l = layout_of(g, x.shape(), o.shape());
+  int64_t count = window_taps(l, g, taps);
   const T* src = x.data<T>();
   T* dst = o.data<T>();
   int64_t rows = x.dim(0) * l.out_rows_per_batch;
   int64_t grain = std::max<int64_t>(1, (int64_t(1) << 14) / std::max<int64_t>(1, l.channels));
   parallel_range(rows, grain, [&](int64_t begin, int64_t end) {
-    for (int64_t r = begin; r < end; ++r) {
+    // advance() wraps from a batch item's last position to the next item's first.
+    WindowCursor cursor(l, g, begin % l.out_rows_per_batch);
+    for (int64_t r = begin; r < end; ++r, cursor.advance()) {
       const T* base = src + (r / l.out_rows_per_batch) * l.in_stride[l.n];
       T* y = dst + r * l.channels;
       std::fill(y, y + l.channels, -std::numeric_limits<T>::infinity());
+      int64_t first = cursor.interior_offset();
+      if (first >= 0) {
+        for (int64_t k = 0; k < count; ++k) take_max(base + first + taps[k], y, l.channels);
+        continue;
+      }
       for_each_window_position(l, g, r % l.out_rows_per_batch, [&](int64_t, int64_t off) {
-        if (off < 0) return;
-        const T* v = base + off;
-        // NaN wins and then stays: the comparison with a NaN maximum is always false.
-        for (int64_t c = 0; c < l.channels; ++c)
-          y[c] = (v[c] > y[c] || v[c] != v[c]) ? v[c] : y[c];
+        if (off >= 0) take_max(base + off, y, l.channels);
       });
     }
   });
 }
 
 // For each channel whose window maximum has not been met yet: if v is the maximum, its
-// gradient goes here. Branch-free selects, so the loop vectorises (a data-dependent branch per
-// element mispredicts on random data and ran 8x slower).
-template <class T>
+// gradient goes here (selects, not branches: a data-dependent branch per element mispredicts
+// on random data). Overlapping windows add into d; tiling ones (Write) store, as nothing else
+// writes that element.
+template <class T, bool Write>
 inline void route_to_first_max(const T* __restrict v, const T* __restrict y,
                                const T* __restrict g, T* __restrict d, T* __restrict unrouted,
                                int64_t n) {
-  for (int64_t c = 0; c < n; ++c) {
-    // Every load is unconditional, or the vectoriser cannot if-convert the selects.
-    T vc = v[c], yc = y[c], gc = g[c], dc = d[c], uc = unrouted[c];
-    bool first = (vc == yc) & (uc != T(0));
-    d[c] = first ? dc + gc : dc;
-    unrouted[c] = first ? T(0) : uc;
+  using L = Lanes<T>;
+  using V = typename L::type;
+  int64_t c = 0;
+  for (; c + L::width <= n; c += L::width) {
+    V vc = L::load(v + c), uc = L::load(unrouted + c), zero{};
+    auto first = (vc == L::load(y + c)) & (uc != zero);
+    V gc = L::load(g + c);
+    if constexpr (Write) {
+      L::store(d + c, first ? gc : zero);
+    } else {
+      V dc = L::load(d + c);
+      L::store(d + c, first ? dc + gc : dc);
+    }
+    L::store(unrouted + c, first ? zero : uc);
+  }
+  for (; c < n; ++c) {
+    bool first = (v[c] == y[c]) & (unrouted[c] != T(0));
+    if constexpr (Write)
+      d[c] = first ? g[c] : T(0);
+    else
+      d[c] = first ? d[c] + g[c] : d[c];
+    unrouted[c] = first ? T(0) : unrouted[c];
+  }
+}
+
+template <class T, bool Tiled>
+void max_pool_adjoint_batch(const Layout& l, const WindowGeometry& g, const int64_t* taps,
+                            int64_t count, const T* xs, const T* ys, const T* gs, T* dst,
+                            int64_t batch) {
+  int64_t in_offset = batch * l.in_stride[l.n];
+  const T* xb = xs + in_offset;
+  T* dx = dst + in_offset;
+  if (Tiled)
+    zero_uncovered(dx, l, 0);
+  else
+    std::fill(dx, dx + l.in_stride[l.n], T(0));
+  constexpr int64_t kBlock = 64;
+  WindowCursor cursor(l, g, 0);
+  for (int64_t r = 0; r < l.out_rows_per_batch; ++r, cursor.advance()) {
+    int64_t row = (batch * l.out_rows_per_batch + r) * l.channels;
+    int64_t first = cursor.interior_offset();
+    for (int64_t c0 = 0; c0 < l.channels; c0 += kBlock) {
+      int64_t width = std::min(kBlock, l.channels - c0);
+      const T* y = ys + row + c0;
+      const T* gr = gs + row + c0;
+      T unrouted[kBlock];
+      std::fill(unrouted, unrouted + width, T(1));
+      if (first >= 0) {
+        for (int64_t k = 0; k < count; ++k) {
+          int64_t off = first + taps[k] + c0;
+          route_to_first_max<T, Tiled>(xb + off, y, gr, dx + off, unrouted, width);
+        }
+        continue;
+      }
+      for_each_window_position(l, g, r, [&](int64_t, int64_t off) {
+        if (off >= 0)
+          route_to_first_max<T, Tiled>(xb + off + c0, y, gr, dx + off + c0, unrouted, width);
+      });
+    }
   }
 }
 
 template <class T>
 void max_pool_adjoint_typed(const WindowGeometry& g, const Tensor& x, const Tensor& pooled,
-                            const Tensor& ct, const Tensor& o) {
+                            const Tensor& ct, const Tensor& o, int64_t* taps) {
   Layout l = layout_of(g, x.shape(), pooled.shape());
+  int64_t count = window_taps(l, g, taps);
   const T* xs = x.data<T>();
   const T* ys = pooled.data<T>();
   const T* gs = ct.data<T>();
   T* dst = o.data<T>();
+  bool tiled = windows_tile(g);
   // One task per batch item: overlapping windows add into the same elements, always in the
   // same (row, window position) order, so the sums do not depend on the thread count.
-  constexpr int64_t kBlock = 64;
   parallel_for(x.dim(0), [&](int64_t batch) {
-    int64_t in_offset = batch * l.in_stride[l.n];
-    T* dx = dst + in_offset;
-    std::fill(dx, dx + l.in_stride[l.n], T(0));
-    for (int64_t r = 0; r < l.out_rows_per_batch; ++r) {
-      int64_t row = (batch * l.out_rows_per_batch + r) * l.channels;
-      for (int64_t c0 = 0; c0 < l.channels; c0 += kBlock) {
-        int64_t width = std::min(kBlock, l.channels - c0);
-        const T* y = ys + row + c0;
-        const T* gr = gs + row + c0;
-        T unrouted[kBlock];
-        std::fill(unrouted, unrouted + width, T(1));
-        for_each_window_position(l, g, r, [&](int64_t, int64_t off) {
-          if (off >= 0) route_to_first_max(xs + in_offset + off + c0, y, gr, dx + off + c0,
-                                           unrouted, width);
-        });
-      }
-    }
+    if (tiled)
+      max_pool_adjoint_batch<T, true>(l, g, taps, count, xs, ys, gs, dst, batch);
+    else
+      max_pool_adjoint_batch<T, false>(l, g, taps, count, xs, ys, gs, dst, batch);
   });
 }
 
@@ -219,10 +357,11 @@ void max_pool_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scr
   const auto& g = static_cast<const MaxPoolOp&>(op).geometry();
   const Tensor& x = expect_contiguous(in[0]);
   if (out[0].size() == 0) return;
+  int64_t* taps = scratch.empty() ? nullptr : scratch[0].data<int64_t>();
   if (x.dtype() == DType::float32)
-    max_pool_typed<float>(g, x, out[0]);
+    max_pool_typed<float>(g, x, out[0], taps);
   else
-    max_pool_typed<double>(g, x, out[0]);
+    max_pool_typed<double>(g, x, out[0], taps);
 }
 
 void max_pool_adjoint_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
@@ -231,10 +370,11 @@ void max_pool_adjoint_kernel(const Op& op, const Tensors& in, Tensors& out, Tens
   const Tensor& pooled = expect_contiguous(in[1]);
   const Tensor& ct = expect_contiguous(in[2]);
   if (out[0].size() == 0) return;
+  int64_t* taps = scratch.empty() ? nullptr : scratch[0].data<int64_t>();
   if (x.dtype() == DType::float32)
-    max_pool_adjoint_typed<float>(g, x, pooled, ct, out[0]);
+    max_pool_adjoint_typed<float>(g, x, pooled, ct, out[0], taps);
   else
-    max_pool_adjoint_typed<double>(g, x, pooled, ct, out[0]);
+    max_pool_adjoint_typed<double>(g, x, pooled, ct, out[0], taps);
 }
 
 }  // namespace

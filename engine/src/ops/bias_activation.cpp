@@ -37,20 +37,23 @@ std::vector<TensorSpec> BiasActivationOp::infer(const Tensors& in) const {
 }
 
 Tensors BiasActivationOp::vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const {
-  const Tensor &x = in[0], &bias = in[1];
-  Tensor g = ct[0], db;
-  if (a_ == FusedActivation::linear) {
-    if (bias.requires_grad()) {
-      std::vector<int64_t> leading(size_t(g.ndim() - 1));
-      for (size_t i = 0; i < leading.size(); ++i) leading[i] = int64_t(i);
-      db = sum(g, leading, false);
-    }
-  } else {
-    Tensors grads = call<BiasActivationGradOp>({g, out[0]}, a_);
-    g = grads[0];
-    db = grads[1];
+  if (a_ == FusedActivation::relu) {
+    Tensors grads = call<BiasActivationGradOp>({ct[0], out[0]}, a_);
+    return vjp_before_relu(in, grads[0], grads[1]);
   }
-  return {x.requires_grad() ? g : Tensor(), bias.requires_grad() ? db : Tensor()};
+  const Tensor& g = ct[0];
+  Tensor db;
+  if (in[1].requires_grad()) {
+    std::vector<int64_t> leading(size_t(g.ndim() - 1));
+    for (size_t i = 0; i < leading.size(); ++i) leading[i] = int64_t(i);
+    db = sum(g, leading, false);
+  }
+  return vjp_before_relu(in, g, db);
+}
+
+Tensors BiasActivationOp::vjp_before_relu(const Tensors& in, const Tensor& g,
+                                          const Tensor& db) const {
+  return {in[0].requires_grad() ? g : Tensor(), in[1].requires_grad() ? db : Tensor()};
 }
 
 std::vector<TensorSpec> BiasActivationGradOp::infer(const Tensors& in) const {

@@ -73,20 +73,20 @@ std::vector<TensorSpec> Conv2dOp::scratch(const Tensors& in) const {
 }
 
 Tensors Conv2dOp::vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const {
-  const Tensor &x = in[0], &w = in[1];
-  Tensor g = ct[0], db;
-  bool bias_grad = has_bias_ && in[2].requires_grad();
   if (a_ == FusedActivation::relu) {  // one pass: the masked cotangent and its column sums
-    Tensors grads = call<BiasActivationGradOp>({g, out[0]}, a_);
-    g = grads[0];
-    db = grads[1];
-  } else if (bias_grad) {
-    db = sum(g, {0, 1, 2}, false);
+    Tensors grads = call<BiasActivationGradOp>({ct[0], out[0]}, a_);
+    return vjp_before_relu(in, grads[0], grads[1]);
   }
+  bool bias_grad = has_bias_ && in[2].requires_grad();
+  return vjp_before_relu(in, ct[0], bias_grad ? sum(ct[0], {0, 1, 2}, false) : Tensor());
+}
+
+Tensors Conv2dOp::vjp_before_relu(const Tensors& in, const Tensor& g, const Tensor& db) const {
+  const Tensor &x = in[0], &w = in[1];
   Tensors grads{
       x.requires_grad() ? conv2d_input_grad(g, w, x.shape(), top_, bottom_) : Tensor(),
       w.requires_grad() ? conv2d_filter_grad(pad_rows(x, top_, bottom_), g) : Tensor()};
-  if (has_bias_) grads.push_back(bias_grad ? db : Tensor());
+  if (has_bias_) grads.push_back(in[2].requires_grad() ? db : Tensor());
   return grads;
 }
 

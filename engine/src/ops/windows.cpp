@@ -132,8 +132,36 @@ std::vector<TensorSpec> MaxPoolOp::infer(const Tensors& in) const {
   return {{pooled_shape(g_, in[0], "max_pool"), in[0].dtype()}};
 }
 
+namespace {
+// The kernels' table of window tap offsets: needed only when a whole window fits inside the
+// input (windows over padding walk their positions instead), so padding cannot make it huge.
+std::vector<TensorSpec> window_taps_scratch(const WindowGeometry& g, const Tensor& x) {
+  int64_t taps = 1;
+  for (int i = 0; i < g.rank(); ++i) {
+    int64_t extent = (g.window[i] - 1) * g.dilation[i] + 1;
+    if (extent > x.dim(i + 1)) return {};
+    taps *= g.window[i];
+  }
+  return {{{taps}, DType::int64}};
+}
+}  // namespace
+
+std::vector<TensorSpec> MaxPoolOp::scratch(const Tensors& in) const {
+  return window_taps_scratch(g_, in[0]);
+}
+
+std::vector<TensorSpec> MaxPoolAdjointOp::scratch(const Tensors& in) const {
+  return window_taps_scratch(g_, in[0]);
+}
+
 Tensors MaxPoolOp::vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const {
   return {call1<MaxPoolAdjointOp>({in[0], out[0], ct[0]}, g_)};
+}
+
+Tensors MaxPoolOp::vjp_through_relu(const Tensors& in, const Tensors& out,
+                                    const Tensors& ct) const {
+  Tensors masked = call<BiasActivationGradOp>({ct[0], out[0]}, FusedActivation::relu);
+  return {call1<MaxPoolAdjointOp>({in[0], out[0], masked[0]}, g_), masked[1]};
 }
 
 std::vector<TensorSpec> MaxPoolAdjointOp::infer(const Tensors& in) const {
