@@ -1,7 +1,7 @@
-"""Training benchmarks W1 (MLP) and W4 (tiny): keras_like against TF-Keras, PyTorch eager and
+"""Training benchmarks W1 (MLP), W2 (CNN) and W4 (tiny): keras_like against TF-Keras, PyTorch eager and
 Keras on JAX, measured in the same run on the same host (see ../shared/bench/WORKLOADS.md).
 
-    python bench/training.py [--runs 3] [--workloads mlp tiny] [--scale 1.0]
+    python bench/training.py [--runs 3] [--workloads mlp cnn tiny] [--scale 1.0]
                              [--tf-python PY] [--torch-python PY] [--jax-python PY]
 
 Each framework runs in its own process, `--runs` times per workload; the table shows medians
@@ -27,6 +27,21 @@ def run(cmd, env=None):
             return json.loads(line[len("RESULT "):])
     tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
     return {"error": " | ".join(tail)}
+
+
+def host_line():
+    """The CPU and the OpenBLAS settings every process of this run inherits: on AMD hosts
+    OPENBLAS_CORETYPE holds OpenBLAS (and so some peers) to AVX2 kernels."""
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            model = next(line.split(":", 1)[1].strip() for line in f
+                         if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    settings = ", ".join(f"{k}={os.environ.get(k, 'unset')}"
+                         for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"))
+    return f"host: {model}; {settings}"
 
 
 def frameworks(args):
@@ -86,6 +101,7 @@ def main():
                 status = r.get("error", "ok")
                 print(f"[{workload}] {name} run {attempt + 1}: {status[:120]}", file=sys.stderr)
 
+    print(host_line())
     for workload in args.workloads:
         print(f"\n{workload}: medians of {args.runs} processes, {args.threads} threads")
         names = [n for n in frameworks(args) if (workload, n) in results]

@@ -6,6 +6,8 @@ for a layer or model rebuilt from config, central differences for gradients, and
 itself for the training step.
 """
 
+import inspect
+
 import numpy as np
 from config_check import assert_config_has_init_kwargs, to_json_like
 from gradcheck import central_differences, cotangent_like, random_array, sample_coords
@@ -104,9 +106,18 @@ class _Case:
     def pack(self, items):
         return list(items) if self.multi else items[0]
 
+    def kwargs_for(self, layer, **kwargs):
+        """The call's keyword arguments. A call without `training` is an inference call
+        here; a bare call of a random augmentation layer trains, as in Keras 3 (its call
+        defaults to training=True)."""
+        kwargs = {**self.call_kwargs, **kwargs}
+        if "training" not in kwargs and "training" in inspect.signature(layer.call).parameters:
+            kwargs["training"] = False
+        return kwargs
+
     def call(self, layer, arrays=None, **kwargs):
         tensors = [ops.convert_to_tensor(a) for a in (arrays or self.arrays)]
-        out = layer(self.pack(tensors), **self.call_kwargs, **kwargs)
+        out = layer(self.pack(tensors), **self.kwargs_for(layer, **kwargs))
         assert hasattr(out, "shape") and not isinstance(out, (list, tuple)), \
             "run_layer_test handles layers with one output tensor"
         return out
@@ -203,14 +214,14 @@ def _check_functional_model(case, layer, out):
     model = keras.Model(case.pack(inputs), symbolic)
     model.set_weights(layer.get_weights())
     tensors = case.pack([ops.convert_to_tensor(a) for a in case.arrays])
-    case.assert_close(model(tensors), out, "a functional model given the layer's weights "
-                      "gives different outputs")
+    case.assert_close(model(tensors, training=False), out, "a functional model given the "
+                      "layer's weights gives different outputs")
     with custom_object_scope(case.custom_objects):
         rebuilt = keras.Model.from_config(to_json_like(model.get_config()),
                                           custom_objects=case.custom_objects)
     rebuilt.set_weights(model.get_weights())
-    case.assert_close(rebuilt(tensors), out, "a model rebuilt from its config (with the "
-                      "original's weights) gives different outputs")
+    case.assert_close(rebuilt(tensors, training=False), out, "a model rebuilt from its config "
+                      "(with the original's weights) gives different outputs")
     return model
 
 
@@ -232,7 +243,8 @@ def check_save_load_round_trip(model, case, out):
         model.save(path)
         loaded = load_model(path, custom_objects=case.custom_objects)
     tensors = case.pack([ops.convert_to_tensor(a) for a in case.arrays])
-    case.assert_close(loaded(tensors), out, "a saved and reloaded model gives different outputs")
+    case.assert_close(loaded(tensors, training=False), out,
+                      "a saved and reloaded model gives different outputs")
 
 
 def _check_gradients(case, layer, rtol, atol):
@@ -254,7 +266,7 @@ def _check_gradients(case, layer, rtol, atol):
     tensors = [ops.convert_to_tensor(a) for a in arrays]
     with keras.GradientTape() as tape:
         tape.watch([tensors[i] for i in float_inputs])
-        y = layer64(case.pack(tensors), **case.call_kwargs)
+        y = layer64(case.pack(tensors), **case.kwargs_for(layer64))
         loss = ops.sum(ops.multiply(y, ops.convert_to_tensor(c)))
     grads = tape.gradient(loss, [tensors[i] for i in float_inputs] + variables)
 
@@ -290,7 +302,7 @@ def _check_training_step(case, model, random):
     -learning_rate * the training-mode gradient."""
     weights = list(model.trainable_weights)
     tensors = case.pack([ops.convert_to_tensor(a) for a in case.arrays])
-    out = model(tensors)
+    out = model(tensors, training=False)
     if not weights or not _is_float(out.dtype):
         return
     target = cotangent_like(tuple(out.shape), str(out.dtype))

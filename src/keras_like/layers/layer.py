@@ -101,6 +101,9 @@ class Layer(Operation):
         self._call_params = _method_params(type(self), "call")
         names = [p.name for p in self._call_params]
         self._call_has_training_arg = "training" in names
+        self._call_training_default = next(
+            (p.default for p in self._call_params
+             if p.name == "training" and p.default is not inspect.Parameter.empty), None)
         self._call_has_mask_arg = "mask" in names
         self.supports_masking = type(self).compute_mask is not Layer.compute_mask
         # Sequential's first layer may say what it expects: Dense(4, input_shape=(3,)).
@@ -416,6 +419,14 @@ class Layer(Operation):
             args = (_convert_inputs(args[0]), *args[1:])
         if any_symbolic(args, kwargs):
             self._maybe_build(args, kwargs)
+            if self._call_has_training_arg and "training" not in kwargs:
+                # As Keras, the node records the training value this call resolves to, so a
+                # graph replayed without one gives each layer its own default again.
+                outer = _context()
+                training = outer.training if outer is not None and outer.training is not None \
+                    else self._call_training_default
+                if training is not None:
+                    kwargs = {**kwargs, "training": training}
             return self.symbolic_call(*args, **kwargs)
         return self._eager_call(args, kwargs)
 
@@ -431,9 +442,14 @@ class Layer(Operation):
         outer = _context()
         if outer is None:
             self._clear_losses()
-        training = kwargs.get("training")
-        if training is None and outer is not None:
+        # Keras 3's order: an explicit argument, else an outer call's value, else this call
+        # signature's default; the value is then stashed for the layers called after it.
+        if "training" in kwargs:
+            training = kwargs["training"]
+        elif outer is not None and outer.training is not None:
             training = outer.training
+        else:
+            training = self._call_training_default
         if self._call_has_training_arg:
             if training is not None:
                 kwargs["training"] = training
@@ -447,6 +463,7 @@ class Layer(Operation):
         if self.autocast and args:
             args = (self._autocast(args[0]), *args[1:])
         context = _CallContext(training) if outer is None else outer
+        context.training = training
         _call_context.current = context
         try:
             if self.autocast and self.compute_dtype != self.variable_dtype:

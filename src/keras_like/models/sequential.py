@@ -122,10 +122,13 @@ class Sequential(Model):
 
     def call(self, inputs, training=None, mask=None):
         # Run the stack directly (no graph walk): the fastest path for training steps.
+        # Without a training value each layer gets what Keras's recorded graph gives it: its
+        # call's own default where that is not None, else the value the layers before it left.
         x = inputs
         for layer in self.layers:
-            if training is not None and layer._call_has_training_arg:
-                x = layer(x, training=training)
+            value = training if training is not None else layer._call_training_default
+            if value is not None and layer._call_has_training_arg:
+                x = layer(x, training=value)
             else:
                 x = layer(x)
         return x

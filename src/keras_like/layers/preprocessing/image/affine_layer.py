@@ -35,7 +35,7 @@ class RandomAffineLayer(BaseImagePreprocessingLayer):
         """A `(batch, 8)` tensor of transforms for images of size `height x width`."""
         raise NotImplementedError
 
-    def call(self, inputs, training=False):
+    def call(self, inputs, training=True):
         images = self._images(inputs)
         if not training:
             return images

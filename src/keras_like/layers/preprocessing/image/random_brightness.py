@@ -39,7 +39,7 @@ class RandomBrightness(BaseImagePreprocessingLayer):
         self.seed = seed
         self.generator = random.SeedGenerator(seed)
 
-    def call(self, inputs, training=False):
+    def call(self, inputs, training=True):
         images = self._images(inputs)
         if not training:
             return images

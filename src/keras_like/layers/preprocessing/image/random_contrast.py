@@ -47,7 +47,7 @@ class RandomContrast(BaseImagePreprocessingLayer):
         self.seed = seed
         self.generator = random.SeedGenerator(seed)
 
-    def call(self, inputs, training=False):
+    def call(self, inputs, training=True):
         images = self._images(inputs)
         if not training:
             return images

@@ -35,7 +35,7 @@ class RandomCrop(BaseImagePreprocessingLayer):
         draw = random.uniform((), 0.0, float(excess + 1), dtype="float32", seed=self.generator)
         return ops.minimum(ops.cast(ops.floor(draw), "int32"), excess)
 
-    def call(self, inputs, training=False):
+    def call(self, inputs, training=True):
         images = self._images(inputs)
         in_height, in_width = self._height_width(images)
         if not training or in_height < self.height or in_width < self.width:

@@ -49,7 +49,7 @@ class RandomFlip(BaseImagePreprocessingLayer):
             images = ops.where(decisions, ops.flip(images, axis=h_axis), images)
         return images
 
-    def call(self, inputs, training=False):
+    def call(self, inputs, training=True):
         images = self._images(inputs)
         if not training:
             return images
