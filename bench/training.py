@@ -1,5 +1,6 @@
-"""Training benchmarks W1 (MLP), W2 (CNN) and W4 (tiny): keras_like against TF-Keras, PyTorch eager and
-Keras on JAX, measured in the same run on the same host (see ../shared/bench/WORKLOADS.md).
+"""Training benchmarks W1 (MLP), W2 (CNN) and W4 (tiny): keras_like against TF-Keras, PyTorch
+eager and Keras on JAX, measured in the same run on the same host (see
+../shared/bench/WORKLOADS.md).
 
     python bench/training.py [--runs 3] [--workloads mlp cnn tiny] [--scale 1.0]
                              [--tf-python PY] [--torch-python PY] [--jax-python PY]

@@ -62,6 +62,8 @@ void init_ops(nb::module_& m) {
         Release());
   m.def("max_pool_adjoint", &max_pool_adjoint, "x"_a, "pooled"_a, "ct"_a, "window"_a,
         "strides"_a, "before"_a, "after"_a, Release());
+  m.def("max_pool_gather", &max_pool_gather, "x"_a, "pooled"_a, "c"_a, "window"_a,
+        "strides"_a, "before"_a, "after"_a, Release());
   m.def("bias_activation", &bias_activation, "x"_a, "bias"_a, "activation"_a, Release());
   m.def("bias_activation_grad", &bias_activation_grad, "ct"_a, "y"_a, "activation"_a,
         Release());

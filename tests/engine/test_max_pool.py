@@ -1,9 +1,10 @@
-"""max_pool and max_pool_adjoint: the engine primitives under `ops.max_pool` for floats,
-against NumPy maxima over sliding windows written from the definition."""
+"""max_pool, max_pool_adjoint and max_pool_gather: the engine primitives under `ops.max_pool`
+for floats, against NumPy maxima over sliding windows written from the definition."""
 
 import numpy as np
 import pytest
 from child_process import assert_clear_errors
+from gradcheck import central_differences
 from numpy.lib.stride_tricks import sliding_window_view
 
 import keras_like as keras
@@ -41,6 +42,21 @@ def reference_gradient(x, window, strides, before, after, ct):
             first = np.unravel_index(np.argmax(window_values), window)
             grad[(b, *(st + f for st, f in zip(start, first)), c)] += ct[(*index, c)]
     return grad[(slice(None), *(slice(lo, lo + m) for lo, m in zip(before, x.shape[1:-1])))]
+
+
+def reference_gather(x, window, strides, before, after, c):
+    """c read back at each window's first maximum (the adjoint's transpose)."""
+    padded = np.pad(x, [(0, 0), *zip(before, after), (0, 0)], constant_values=-np.inf)
+    c_padded = np.pad(c, [(0, 0), *zip(before, after), (0, 0)])
+    out = np.zeros(reference(x, window, strides, before, after).shape, x.dtype)
+    for index in np.ndindex(*out.shape[:-1]):
+        b, position = index[0], index[1:]
+        start = [o * s for o, s in zip(position, strides)]
+        region = (b, *(slice(st, st + w) for st, w in zip(start, window)))
+        for ch in range(x.shape[-1]):
+            first = np.unravel_index(np.argmax(padded[(*region, ch)]), window)
+            out[(*index, ch)] = c_padded[(b, *(st + f for st, f in zip(start, first)), ch)]
+    return out
 
 
 def _args(geometry):
@@ -102,6 +118,46 @@ def test_results_do_not_depend_on_threads():
 
 
 _X = "ops.convert_to_tensor(np.ones((1, 4, 4, 2), 'float32'))"
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("geometry", GEOMETRIES)
+def test_gather_matches_numpy_and_is_the_adjoints_transpose(geometry, dtype):
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=geometry[0]).astype(dtype)
+    y = E.max_pool(E.from_numpy(x), *_args(geometry))
+    c = rng.normal(size=x.shape).astype(dtype)
+    gathered = E.max_pool_gather(E.from_numpy(x), y, E.from_numpy(c), *_args(geometry)).numpy()
+    np.testing.assert_array_equal(gathered, reference_gather(x, *geometry[1:], c))
+    ct = rng.normal(size=gathered.shape).astype(dtype)
+    routed = E.max_pool_adjoint(E.from_numpy(x), y, E.from_numpy(ct), *_args(geometry)).numpy()
+    tol = 1e-4 if dtype == "float32" else 1e-12
+    np.testing.assert_allclose(np.sum(routed * c, dtype=np.float64),
+                               np.sum(ct * gathered, dtype=np.float64), rtol=tol)
+
+
+@pytest.mark.parametrize("geometry", [GEOMETRIES[1], GEOMETRIES[4]])
+def test_second_order_gradient_matches_finite_differences(geometry):
+    # s(x) = sum(grad_x sum(max_pool(x)^3) * v): its gradient goes through the adjoint's vjp.
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=geometry[0])
+    v = rng.normal(size=x.shape)
+
+    def first_order(values):
+        xv = keras.Variable(values)
+        with keras.GradientTape() as tape:
+            total = ops.sum(E.max_pool(xv.value, *_args(geometry)) ** 3)
+        return tape.gradient(total, xv)
+
+    xv = keras.Variable(x)
+    with keras.GradientTape() as outer:
+        with keras.GradientTape() as inner:
+            total = ops.sum(E.max_pool(xv.value, *_args(geometry)) ** 3)
+        s = ops.sum(inner.gradient(total, xv) * v)
+    got = outer.gradient(s, xv).numpy()
+    coords = rng.choice(x.size, size=40, replace=False)
+    numeric = central_differences(lambda: first_order(x).numpy(), x, v, coords)
+    np.testing.assert_allclose(got.reshape(-1)[coords], numeric, atol=1e-6)
+
+
 _E = "__import__('keras_like.backend.engine', fromlist=['_engine'])._engine"
 BAD_CALLS = {
     "zero stride": "E.max_pool(X, [2, 2], [0, 1], [0, 0], [0, 0])",
@@ -112,6 +168,10 @@ BAD_CALLS = {
     "huge padding": "E.max_pool(X, [2, 2], [1, 1], [2**40, 0], [0, 2**40])",
     "overflowing int": "E.max_pool(X, [2**70, 2], [1, 1], [0, 0], [0, 0])",
     "adjoint wrong pooled shape": "E.max_pool_adjoint(X, X, X, [2, 2], [2, 2], [0, 0], [0, 0])",
+    "gather wrong pooled shape": "E.max_pool_gather(X, X, X, [2, 2], [2, 2], [0, 0], [0, 0])",
+    "gather wrong values shape": "E.max_pool_gather(X, E.max_pool(X, [2, 2], [2, 2], [0, 0], "
+                                 "[0, 0]), E.max_pool(X, [2, 2], [2, 2], [0, 0], [0, 0]), "
+                                 "[2, 2], [2, 2], [0, 0], [0, 0])",
 }
 
 

@@ -162,7 +162,7 @@ NOT_ELEMENTWISE = {
     "slice", "softmax", "sort", "take", "take_along_axis", "transpose", "where",
     "cuda_device_count", "custom_vjp", "optimizer_update", "random_from_state", "dispatch_count",
     "host_read_count", "patches", "patches_adjoint", "max_pool",
-    "max_pool_adjoint", "bias_activation", "bias_activation_grad", "conv2d",
+    "max_pool_adjoint", "max_pool_gather", "bias_activation", "bias_activation_grad", "conv2d",
     "conv2d_bias_activation", "conv2d_filter_grad",
 }
 

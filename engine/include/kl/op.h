@@ -15,6 +15,7 @@ enum class OpKind : uint8_t {
   arange, full, random,
   cholesky, triangular_solve, lu, qr, svd, eigh,
   custom_vjp, optimizer_update, patches, patches_adjoint, max_pool, max_pool_adjoint,
+  max_pool_gather,
   bias_activation, bias_activation_grad, conv2d, conv2d_filter_grad,
   count_
 };

@@ -44,6 +44,9 @@ Tensor max_pool(const Tensor& x, const Shape& window, const Shape& strides, cons
 Tensor max_pool_adjoint(const Tensor& x, const Tensor& pooled, const Tensor& ct,
                         const Shape& window, const Shape& strides, const Shape& before,
                         const Shape& after);
+Tensor max_pool_gather(const Tensor& x, const Tensor& pooled, const Tensor& c,
+                       const Shape& window, const Shape& strides, const Shape& before,
+                       const Shape& after);
 // activation(x + bias) over x's last axis, activation "linear" or "relu" (BiasActivationOp);
 // bias_activation_grad returns {g, db}.
 Tensor bias_activation(const Tensor& x, const Tensor& bias, const std::string& activation);

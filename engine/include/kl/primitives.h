@@ -458,7 +458,27 @@ class MaxPoolAdjointOp : public Op {
   std::vector<TensorSpec> infer(const Tensors& in) const override;
   std::vector<TensorSpec> scratch(const Tensors& in) const override;  // window tap offsets
   bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
-  bool differentiable() const override { return false; }
+  // Linear in the cotangent: its vjp gathers at each window's first maximum (max_pool_gather);
+  // the routing is piecewise constant in x, so x and pooled get no gradient.
+  Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+  const WindowGeometry& geometry() const { return g_; }
+
+ private:
+  WindowGeometry g_;
+};
+
+// Inputs (x, max_pool(x), c with x's shape) -> c at each window's first maximum, of the pooled
+// shape (0 where a window has none, as for NaN): the transpose of max_pool_adjoint in its
+// cotangent, so second-order gradients through max_pool work.
+class MaxPoolGatherOp : public Op {
+ public:
+  explicit MaxPoolGatherOp(WindowGeometry g) : g_(std::move(g)) {}
+  OpKind kind() const override { return OpKind::max_pool_gather; }
+  const char* name() const override { return "max_pool_gather"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  std::vector<TensorSpec> scratch(const Tensors& in) const override;  // window tap offsets
+  bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
+  Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
   const WindowGeometry& geometry() const { return g_; }
 
  private:

@@ -1,4 +1,5 @@
-// CPU kernels of patches (im2col), patches_adjoint (col2im), max_pool and its adjoint.
+// CPU kernels of patches (im2col), patches_adjoint (col2im), max_pool, its adjoint and the
+// adjoint's transpose (max_pool_gather).
 #include <algorithm>
 #include <cstring>
 #include <limits>
@@ -353,6 +354,80 @@ void max_pool_adjoint_typed(const WindowGeometry& g, const Tensor& x, const Tens
   });
 }
 
+// The transpose of route_to_first_max: each window reads c at its first maximum into out.
+template <class T>
+inline void gather_first_max(const T* __restrict v, const T* __restrict y,
+                             const T* __restrict c, T* __restrict out, T* __restrict unrouted,
+                             int64_t n) {
+  using L = Lanes<T>;
+  using V = typename L::type;
+  int64_t i = 0;
+  for (; i + L::width <= n; i += L::width) {
+    V uc = L::load(unrouted + i), zero{};
+    auto first = (L::load(v + i) == L::load(y + i)) & (uc != zero);
+    L::store(out + i, first ? L::load(c + i) : L::load(out + i));
+    L::store(unrouted + i, first ? zero : uc);
+  }
+  for (; i < n; ++i) {
+    bool first = (v[i] == y[i]) & (unrouted[i] != T(0));
+    out[i] = first ? c[i] : out[i];
+    unrouted[i] = first ? T(0) : unrouted[i];
+  }
+}
+
+template <class T>
+void max_pool_gather_typed(const WindowGeometry& g, const Tensor& x, const Tensor& pooled,
+                           const Tensor& c, const Tensor& o, int64_t* taps) {
+  Layout l = layout_of(g, x.shape(), pooled.shape());
+  int64_t count = window_taps(l, g, taps);
+  const T* xs = x.data<T>();
+  const T* ys = pooled.data<T>();
+  const T* cs = c.data<T>();
+  T* dst = o.data<T>();
+  int64_t rows = x.dim(0) * l.out_rows_per_batch;
+  int64_t grain = std::max<int64_t>(1, (int64_t(1) << 14) / std::max<int64_t>(1, l.channels));
+  constexpr int64_t kBlock = 64;
+  parallel_range(rows, grain, [&](int64_t begin, int64_t end) {
+    WindowCursor cursor(l, g, begin % l.out_rows_per_batch);
+    for (int64_t r = begin; r < end; ++r, cursor.advance()) {
+      int64_t in_offset = (r / l.out_rows_per_batch) * l.in_stride[l.n];
+      int64_t first = cursor.interior_offset();
+      for (int64_t c0 = 0; c0 < l.channels; c0 += kBlock) {
+        int64_t width = std::min(kBlock, l.channels - c0);
+        const T* y = ys + r * l.channels + c0;
+        T* out = dst + r * l.channels + c0;
+        std::fill(out, out + width, T(0));
+        T unrouted[kBlock];
+        std::fill(unrouted, unrouted + width, T(1));
+        auto visit = [&](int64_t off) {
+          int64_t at = in_offset + off + c0;
+          gather_first_max(xs + at, y, cs + at, out, unrouted, width);
+        };
+        if (first >= 0) {
+          for (int64_t k = 0; k < count; ++k) visit(first + taps[k]);
+        } else {
+          for_each_window_position(l, g, r % l.out_rows_per_batch, [&](int64_t, int64_t off) {
+            if (off >= 0) visit(off);
+          });
+        }
+      }
+    }
+  });
+}
+
+void max_pool_gather_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
+  const auto& g = static_cast<const MaxPoolGatherOp&>(op).geometry();
+  const Tensor& x = expect_contiguous(in[0]);
+  const Tensor& pooled = expect_contiguous(in[1]);
+  const Tensor& c = expect_contiguous(in[2]);
+  if (out[0].size() == 0) return;
+  int64_t* taps = scratch.empty() ? nullptr : scratch[0].data<int64_t>();
+  if (x.dtype() == DType::float32)
+    max_pool_gather_typed<float>(g, x, pooled, c, out[0], taps);
+  else
+    max_pool_gather_typed<double>(g, x, pooled, c, out[0], taps);
+}
+
 void max_pool_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
   const auto& g = static_cast<const MaxPoolOp&>(op).geometry();
   const Tensor& x = expect_contiguous(in[0]);
@@ -384,6 +459,7 @@ void register_window_kernels() {
   register_kernel(OpKind::patches_adjoint, DeviceKind::cpu, patches_adjoint_kernel);
   register_kernel(OpKind::max_pool, DeviceKind::cpu, max_pool_kernel);
   register_kernel(OpKind::max_pool_adjoint, DeviceKind::cpu, max_pool_adjoint_kernel);
+  register_kernel(OpKind::max_pool_gather, DeviceKind::cpu, max_pool_gather_kernel);
 }
 
 }  // namespace kl::cpu

@@ -1,5 +1,6 @@
 // patches / patches_adjoint: the sliding windows of convolution and pooling (im2col, col2im);
-// max_pool / max_pool_adjoint: window maxima and the gradient routed to them.
+// max_pool / max_pool_adjoint / max_pool_gather: window maxima, the gradient routed to them,
+// and its transpose (values read back at the maxima).
 #include "kl/autograd.h"
 #include "kl/ops.h"
 
@@ -176,6 +177,32 @@ std::vector<TensorSpec> MaxPoolAdjointOp::infer(const Tensors& in) const {
   return {{in[0].shape(), in[0].dtype()}};
 }
 
+Tensors MaxPoolAdjointOp::vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const {
+  return {Tensor(), Tensor(), call1<MaxPoolGatherOp>({in[0], in[1], ct[0]}, g_)};
+}
+
+std::vector<TensorSpec> MaxPoolGatherOp::infer(const Tensors& in) const {
+  const char* op = "max_pool_gather";
+  Shape expected = pooled_shape(g_, in[0], op);
+  KL_CHECK(in[1].shape() == expected && in[1].dtype() == in[0].dtype(), "[", op,
+           "] expected the pooled output as ", dtype_name(in[0].dtype()), " of shape ",
+           shape_str(expected), ", received ", dtype_name(in[1].dtype()), " ",
+           shape_str(in[1].shape()));
+  KL_CHECK(in[2].shape() == in[0].shape() && in[2].dtype() == in[0].dtype(), "[", op,
+           "] expected the values to gather as ", dtype_name(in[0].dtype()), " of x's shape ",
+           shape_str(in[0].shape()), ", received ", dtype_name(in[2].dtype()), " ",
+           shape_str(in[2].shape()));
+  return {{expected, in[0].dtype()}};
+}
+
+std::vector<TensorSpec> MaxPoolGatherOp::scratch(const Tensors& in) const {
+  return window_taps_scratch(g_, in[0]);
+}
+
+Tensors MaxPoolGatherOp::vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const {
+  return {Tensor(), Tensor(), call1<MaxPoolAdjointOp>({in[0], in[1], ct[0]}, g_)};
+}
+
 Tensor max_pool(const Tensor& x, const Shape& window, const Shape& strides, const Shape& before,
                 const Shape& after) {
   return call1<MaxPoolOp>({x}, pool_geometry(window, strides, before, after));
@@ -185,6 +212,12 @@ Tensor max_pool_adjoint(const Tensor& x, const Tensor& pooled, const Tensor& ct,
                         const Shape& window, const Shape& strides, const Shape& before,
                         const Shape& after) {
   return call1<MaxPoolAdjointOp>({x, pooled, ct}, pool_geometry(window, strides, before, after));
+}
+
+Tensor max_pool_gather(const Tensor& x, const Tensor& pooled, const Tensor& c,
+                       const Shape& window, const Shape& strides, const Shape& before,
+                       const Shape& after) {
+  return call1<MaxPoolGatherOp>({x, pooled, c}, pool_geometry(window, strides, before, after));
 }
 
 }  // namespace kl
