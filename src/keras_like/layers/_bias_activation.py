@@ -20,11 +20,12 @@ def fused_activation_name(activation):
 
 
 def bias_then_activation(outputs, bias, activation):
-    """`activation(outputs + bias)`; `bias` is a Variable (or None), broadcast on the last axis."""
+    """`activation(outputs + bias)`; `bias` is a Variable, a tensor or None, broadcast on the
+    last axis."""
     fused = _FUSED.get(id(activation))
     if bias is None:
         return outputs if fused == "linear" else activation(outputs)
-    value = bias.value
+    value = bias if type(bias) is Tensor else bias.value
     if (fused is not None and type(outputs) is Tensor and type(value) is Tensor
             and outputs.ndim >= 1 and outputs.dtype in _fused.FLOATS
             and value.dtype == outputs.dtype and value.shape == (outputs.shape[-1],)):

@@ -5,6 +5,7 @@ from keras_like.backend import Tensor
 from keras_like.backend.keras_tensor import KerasTensor
 from keras_like.layers.core.input_layer import InputLayer
 from keras_like.layers.layer import Layer
+from keras_like.models._batch_norm_folding import can_fold, conv_then_batch_norm
 from keras_like.models.model import Model
 
 
@@ -142,10 +143,21 @@ class Functional(Model):
                     and x.dtype.startswith(("float", "bfloat", "int", "uint", "bool")):
                 x = ops.cast(x, kt.dtype)
             values[id(kt)] = x
+        # In inference a BatchNormalization reading only a convolution's output folds into it.
+        folds = self._batch_norm_folds() if training is False else {}
+        folded = set()
         for node in self._nodes:
             def fetch(v):
                 return values[id(v)] if type(v) is KerasTensor else v
 
+            if id(node) in folded:
+                continue
+            batch_norm = folds.get(id(node))
+            if batch_norm is not None and can_fold(node.operation, batch_norm.operation):
+                values[id(batch_norm.outputs[0])] = conv_then_batch_norm(
+                    node.operation, batch_norm.operation, fetch(node.call_args[0]))
+                folded.add(id(batch_norm))
+                continue
             args = tree.map_structure(fetch, list(node.call_args)) if node.call_args else []
             kwargs = {k: tree.map_structure(fetch, v) for k, v in node.call_kwargs.items()}
             op = node.operation
@@ -156,6 +168,37 @@ class Functional(Model):
                 values[id(kt)] = value
         return tree.pack_sequence_as(self._outputs_struct,
                                      [values[id(t)] for t in self._outputs])
+
+    def _batch_norm_folds(self):
+        """{id(conv node): batch-norm node} for each node pair where a BatchNormalization's
+        only input is a one-input convolution's output that nothing else reads (the layers'
+        own conditions are checked per call by `can_fold`)."""
+        folds = getattr(self, "_batch_norm_fold_plan", None)
+        if folds is not None:
+            return folds
+        readers = {}
+        for node in self._nodes:
+            for t in node.input_tensors:
+                readers[id(t)] = readers.get(id(t), 0) + 1
+        for t in self._outputs:
+            readers[id(t)] = readers.get(id(t), 0) + 1
+        producer = {id(t): node for node in self._nodes for t in node.outputs}
+        folds = {}
+        for node in self._nodes:
+            extra = {k: v for k, v in node.call_kwargs.items() if k != "training"}
+            if len(node.input_tensors) != 1 or len(node.call_args) != 1 or any(
+                    k != "mask" or v is not None for k, v in extra.items()):
+                continue
+            source = node.input_tensors[0]
+            conv = producer.get(id(source))
+            if (conv is None or node.call_args[0] is not source or len(conv.outputs) != 1
+                    or len(conv.input_tensors) != 1 or len(conv.call_args) != 1
+                    or any(k != "training" for k in conv.call_kwargs)
+                    or readers.get(id(source)) != 1 or len(node.outputs) != 1):
+                continue
+            folds[id(conv)] = node
+        self._batch_norm_fold_plan = folds
+        return folds
 
     def compute_output_spec(self, inputs, training=None, mask=None):
         return super().compute_output_spec(inputs, training=training, mask=mask)

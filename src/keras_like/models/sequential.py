@@ -5,6 +5,7 @@ from keras_like.backend import naming
 from keras_like.backend.keras_tensor import KerasTensor
 from keras_like.layers.core.input_layer import InputLayer
 from keras_like.layers.layer import Layer
+from keras_like.models._batch_norm_folding import can_fold, conv_then_batch_norm
 from keras_like.models.model import Model
 from keras_like.utils.config_keys import warn_unknown
 
@@ -124,13 +125,22 @@ class Sequential(Model):
         # Run the stack directly (no graph walk): the fastest path for training steps.
         # Without a training value each layer gets what Keras's recorded graph gives it: its
         # call's own default where that is not None, else the value the layers before it left.
+        # In inference a BatchNormalization right after a convolution folds into its weights.
         x = inputs
-        for layer in self.layers:
+        stack = self.layers
+        i = 0
+        while i < len(stack):
+            layer = stack[i]
+            if training is False and i + 1 < len(stack) and can_fold(layer, stack[i + 1]):
+                x = conv_then_batch_norm(layer, stack[i + 1], x)
+                i += 2
+                continue
             value = training if training is not None else layer._call_training_default
             if value is not None and layer._call_has_training_arg:
                 x = layer(x, training=value)
             else:
                 x = layer(x)
+            i += 1
         return x
 
     def _maybe_build(self, args, kwargs):

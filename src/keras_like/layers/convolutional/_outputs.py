@@ -2,6 +2,7 @@
 the activation; and the spatial output shape."""
 
 from keras_like import ops
+from keras_like.backend import Tensor
 from keras_like.layers._bias_activation import bias_then_activation
 from keras_like.layers._conv_args import conv_output_size
 
@@ -11,7 +12,8 @@ def add_bias_and_activate(outputs, bias, activation, rank, data_format):
         return bias_then_activation(outputs, bias, activation)
     # channels_first: the bias broadcasts along axis 1.
     shape = (1, bias.shape[0]) + (1,) * rank
-    return activation(ops.add(outputs, ops.reshape(bias.value, shape)))
+    value = bias if type(bias) is Tensor else bias.value
+    return activation(ops.add(outputs, ops.reshape(value, shape)))
 
 
 def conv_output_shape(layer, input_shape, channels, sizes=None):

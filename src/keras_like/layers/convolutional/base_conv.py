@@ -84,28 +84,30 @@ class BaseConv(Layer):
         return ops.conv(inputs, kernel, strides=list(self.strides), padding=self.padding,
                         dilation_rate=self.dilation_rate, data_format=self.data_format)
 
-    def _add_bias_and_activate(self, outputs):
-        return add_bias_and_activate(outputs, self.bias, self.activation, self.rank,
-                                     self.data_format)
-
     def call(self, inputs):
-        fused = self._fused_conv2d(inputs)
+        return self._convolve(inputs, self.kernel.value,
+                              None if self.bias is None else self.bias.value, self.activation)
+
+    def _convolve(self, inputs, kernel, bias, activation):
+        """`activation(conv(inputs, kernel) + bias)` with the given weights (the layer's own,
+        or a following BatchNormalization folded into them)."""
+        fused = self._fused_conv2d(inputs, kernel, bias, activation)
         if fused is not None:
             return fused
-        return self._add_bias_and_activate(self.convolution_op(inputs, self.kernel.value))
+        return add_bias_and_activate(self.convolution_op(inputs, kernel), bias, activation,
+                                     self.rank, self.data_format)
 
-    def _fused_conv2d(self, inputs):
+    def _fused_conv2d(self, inputs, kernel, bias, activation):
         """Conv2D's convolution, bias and relu/linear activation as one engine op where the
         direct kernel applies (channels-last 2-D, stride and dilation 1, filters a multiple of
         16), else None."""
-        activation = fused_activation_name(self.activation)
+        activation = fused_activation_name(activation)
         if (activation is None or self.rank != 2 or self.data_format != "channels_last"
                 or self.groups != 1 or type(inputs) is not Tensor
                 or type(self).convolution_op is not BaseConv.convolution_op):
             return None
-        return conv2d_bias_activation(
-            inputs, self.kernel.value, None if self.bias is None else self.bias.value,
-            activation, list(self.strides), self.padding, list(self.dilation_rate))
+        return conv2d_bias_activation(inputs, kernel, bias, activation, list(self.strides),
+                                      self.padding, list(self.dilation_rate))
 
     def compute_output_shape(self, input_shape):
         return conv_output_shape(self, input_shape, self.filters)

@@ -1,6 +1,7 @@
 """Conv1D: 1D (temporal) convolution layer, with "causal" padding."""
 
 from keras_like import ops
+from keras_like.layers.convolutional._outputs import add_bias_and_activate
 from keras_like.layers.convolutional.base_conv import BaseConv
 
 
@@ -36,12 +37,11 @@ class Conv1D(BaseConv):
             return [[0, 0], [left, 0], [0, 0]]
         return [[0, 0], [0, 0], [left, 0]]
 
-    def call(self, inputs):
+    def _convolve(self, inputs, kernel, bias, activation):
         padding = self.padding
         if padding == "causal":
             inputs = ops.pad(inputs, self._causal_padding())
             padding = "valid"
-        outputs = ops.conv(inputs, self.kernel.value, strides=list(self.strides),
-                           padding=padding, dilation_rate=self.dilation_rate,
-                           data_format=self.data_format)
-        return self._add_bias_and_activate(outputs)
+        outputs = ops.conv(inputs, kernel, strides=list(self.strides), padding=padding,
+                           dilation_rate=self.dilation_rate, data_format=self.data_format)
+        return add_bias_and_activate(outputs, bias, activation, self.rank, self.data_format)
