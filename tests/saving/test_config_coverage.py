@@ -137,6 +137,7 @@ LAYERS = {
     "Cropping1D": (dict(cropping=(1, 1)), "x3"),
     "Cropping2D": (dict(cropping=((1, 0), (1, 2)), data_format="channels_last"), "x4"),
     "Cropping3D": (dict(cropping=((0, 1), (1, 1), (1, 2))), "x5"),
+    "Discretization": (dict(bin_boundaries=[-0.5, 0.0, 0.7], output_mode="one_hot"), "x"),
     "Dense": (dict(units=4, activation="relu", kernel_regularizer="l2",
                    bias_constraint="non_neg", kernel_initializer="he_normal"), "x"),
     "Dot": (dict(axes=1, normalize=True), "pair"),

@@ -45,6 +45,7 @@ from keras_like.layers.core.lambda_layer import Lambda  # noqa: E402
 from keras_like.layers.core.masking import Masking  # noqa: E402
 from keras_like.layers.normalization.unit_normalization import UnitNormalization  # noqa: E402
 from keras_like.layers.preprocessing.category_encoding import CategoryEncoding  # noqa: E402
+from keras_like.layers.preprocessing.discretization import Discretization  # noqa: E402
 from keras_like.layers.preprocessing.normalization import Normalization  # noqa: E402
 from keras_like.layers.preprocessing.rescaling import Rescaling  # noqa: E402
 from keras_like.layers.regularization.activity_regularization import (  # noqa: E402
@@ -63,10 +64,11 @@ from keras_like.layers.reshaping.repeat_vector import RepeatVector  # noqa: E402
 from keras_like.layers.reshaping.reshape import Reshape  # noqa: E402
 
 __all__ += ["Activation", "ActivityRegularization", "AlphaDropout", "CategoryEncoding",
-            "Dropout", "ELU", "EinsumDense", "Embedding", "Flatten", "GaussianDropout",
-            "GaussianNoise", "Identity", "Lambda", "LeakyReLU", "Masking", "Normalization",
-            "PReLU", "Permute", "ReLU", "RepeatVector", "Rescaling", "Reshape", "Softmax",
-            "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "UnitNormalization"]
+            "Discretization", "Dropout", "ELU", "EinsumDense", "Embedding", "Flatten",
+            "GaussianDropout", "GaussianNoise", "Identity", "Lambda", "LeakyReLU", "Masking",
+            "Normalization", "PReLU", "Permute", "ReLU", "RepeatVector", "Rescaling", "Reshape",
+            "Softmax", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D",
+            "UnitNormalization"]
 
 from keras_like.layers.pooling.global_average_pooling import (  # noqa: E402
     GlobalAveragePooling1D,
@@ -126,6 +128,19 @@ from keras_like.layers.convolutional.separable_conv2d import SeparableConv2D  # 
 
 __all__ += ["Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose", "DepthwiseConv1D",
             "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D"]
+
+# Keras's other names for the same classes.
+Convolution1D, Convolution2D, Convolution3D = Conv1D, Conv2D, Conv3D
+Convolution1DTranspose, Convolution2DTranspose = Conv1DTranspose, Conv2DTranspose
+Convolution3DTranspose = Conv3DTranspose
+SeparableConvolution1D, SeparableConvolution2D = SeparableConv1D, SeparableConv2D
+AvgPool1D, AvgPool2D, AvgPool3D = AveragePooling1D, AveragePooling2D, AveragePooling3D
+MaxPool1D, MaxPool2D, MaxPool3D = MaxPooling1D, MaxPooling2D, MaxPooling3D
+
+__all__ += ["AvgPool1D", "AvgPool2D", "AvgPool3D", "Convolution1D", "Convolution1DTranspose",
+            "Convolution2D", "Convolution2DTranspose", "Convolution3D", "Convolution3DTranspose",
+            "MaxPool1D", "MaxPool2D", "MaxPool3D", "SeparableConvolution1D",
+            "SeparableConvolution2D"]
 
 from keras_like.layers.preprocessing.image.center_crop import CenterCrop  # noqa: E402
 from keras_like.layers.preprocessing.image.random_brightness import (  # noqa: E402

@@ -10,6 +10,9 @@ from keras_like.utils.numerical_utils import normalize, to_categorical  # noqa: 
 from keras_like.utils.py_dataset import PyDataset, Sequence  # noqa: E402,F401
 from keras_like.utils.rng_utils import set_random_seed  # noqa: E402,F401
 from keras_like.utils.sequence_utils import pad_sequences  # noqa: E402,F401
+from keras_like.utils.timeseries_dataset import (  # noqa: E402,F401
+    timeseries_dataset_from_array,
+)
 
 # Names `keras.utils` re-exports from elsewhere, resolved on first use: their modules import
 # keras_like.utils themselves, so importing them here would be circular.
