@@ -62,6 +62,9 @@ void init_ops(nb::module_& m) {
         Release());
   m.def("max_pool_adjoint", &max_pool_adjoint, "x"_a, "pooled"_a, "ct"_a, "window"_a,
         "strides"_a, "before"_a, "after"_a, Release());
+  m.def("lstm_sequence", &lstm_sequence, "xproj"_a, "u"_a, "h0"_a, "c0"_a, Release());
+  m.def("lstm_sequence_grad", &lstm_sequence_grad, "u"_a, "c0"_a, "cs"_a, "gates"_a, "dhs"_a,
+        "dcs"_a, Release());
   m.def("max_pool_gather", &max_pool_gather, "x"_a, "pooled"_a, "c"_a, "window"_a,
         "strides"_a, "before"_a, "after"_a, Release());
   m.def("bias_activation", &bias_activation, "x"_a, "bias"_a, "activation"_a, Release());

@@ -17,6 +17,7 @@ enum class OpKind : uint8_t {
   custom_vjp, optimizer_update, patches, patches_adjoint, max_pool, max_pool_adjoint,
   max_pool_gather,
   bias_activation, bias_activation_grad, conv2d, conv2d_filter_grad,
+  lstm_sequence, lstm_sequence_grad,
   count_
 };
 constexpr int kNumOpKinds = int(OpKind::count_);

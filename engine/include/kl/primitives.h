@@ -665,4 +665,33 @@ class CustomVjpOp : public Op {
   VjpFn fn_;
 };
 
+// A whole LSTM layer's recurrence in one call, Keras's gate order (i, f, c, o) with sigmoid
+// gates and tanh candidate/output. Inputs (xproj, u, h0, c0): xproj (batch, time, 4 * units) is
+// the input projection for every step (x @ W + b, one GEMM before the loop), u (units,
+// 4 * units) the recurrent kernel, h0 and c0 (batch, units) the initial states. Outputs (hs, cs,
+// gates): every step's hidden and cell state (batch, time, units) and the activated gates
+// (batch, time, 4 * units), which the backward pass reads instead of recomputing them.
+class LstmSequenceOp : public Op {
+ public:
+  OpKind kind() const override { return OpKind::lstm_sequence; }
+  const char* name() const override { return "lstm_sequence"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  std::vector<TensorSpec> scratch(const Tensors& in) const override;  // one step's z
+  bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
+  Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+  bool needs_outputs() const override { return true; }
+};
+
+// Backpropagation through time: inputs (u, c0, cs, gates, dhs, dcs) -> (dz, dh0, dc0), dz
+// (batch, time, 4 * units) the cotangent of every step's pre-activation gates (so of xproj);
+// the recurrent kernel's gradient is one GEMM over dz afterwards.
+class LstmSequenceGradOp : public Op {
+ public:
+  OpKind kind() const override { return OpKind::lstm_sequence_grad; }
+  const char* name() const override { return "lstm_sequence_grad"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
+  bool differentiable() const override { return false; }
+};
+
 }  // namespace kl

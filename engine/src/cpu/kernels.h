@@ -18,6 +18,7 @@ void register_linalg_kernels();
 void register_window_kernels();
 void register_bias_activation_kernels();
 void register_conv_kernels();
+void register_recurrent_kernels();
 }  // namespace kl::cpu
 
 namespace kl::cpu {

@@ -25,6 +25,7 @@ void register_kernels() {
   register_window_kernels();
   register_bias_activation_kernels();
   register_conv_kernels();
+  register_recurrent_kernels();
 }
 
 }  // namespace kl::cpu
