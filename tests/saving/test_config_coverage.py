@@ -159,6 +159,7 @@ LAYERS = {
     "GroupNormalization": (dict(groups=2, epsilon=0.01, center=False,
                                 gamma_constraint="non_neg"), "x3"),
     "InputLayer": (dict(shape=(3,), name="features", dtype="int32"), None),
+    "IntegerLookup": (dict(vocabulary=[1, 2, 3], mask_token=0, output_mode="count"), "ints"),
     "Lambda": (dict(function=ops.square), "x"),
     "Layer": (dict(name="plain", trainable=False), None),
     "LayerNormalization": (dict(axis=[1, 2], epsilon=0.01, rms_scaling=True,
@@ -177,6 +178,7 @@ LAYERS = {
     "SpatialDropout1D": (dict(rate=0.3, seed=2), "x3"),
     "SpatialDropout2D": (dict(rate=0.3, data_format="channels_first"), "x4"),
     "SpatialDropout3D": (dict(rate=0.3), "x5"),
+    "StringLookup": (dict(vocabulary=["a", "b", "c"], num_oov_indices=0), "strings"),
     "UnitNormalization": (dict(axis=-1), "x"),
     "UpSampling1D": (dict(size=3), "x3"),
     "UpSampling2D": (dict(size=(2, 3), data_format="channels_first",
@@ -236,12 +238,16 @@ def _inputs(kind):
         return rng.uniform(-1.0, 1.0, shapes[kind]).astype("float32")
     if kind == "pair":
         return [rng.uniform(-1.0, 1.0, (2, 3)).astype("float32") for _ in range(2)]
+    if kind == "strings":
+        return np.array([["a", "c", "b"], ["c", "c", "a"]])
     assert kind == "ints", kind
     return rng.integers(0, 5, (2, 3)).astype("int32")
 
 
 def _call(layer, kind):
     x = _inputs(kind)
+    if kind == "strings":  # the engine has no string tensors: StringLookup takes NumPy
+        return ops.convert_to_numpy(layer(x))
     x = [ops.convert_to_tensor(a) for a in x] if isinstance(x, list) else ops.convert_to_tensor(x)
     return ops.convert_to_numpy(layer(x, training=False))
 

@@ -46,8 +46,10 @@ from keras_like.layers.core.masking import Masking  # noqa: E402
 from keras_like.layers.normalization.unit_normalization import UnitNormalization  # noqa: E402
 from keras_like.layers.preprocessing.category_encoding import CategoryEncoding  # noqa: E402
 from keras_like.layers.preprocessing.discretization import Discretization  # noqa: E402
+from keras_like.layers.preprocessing.integer_lookup import IntegerLookup  # noqa: E402
 from keras_like.layers.preprocessing.normalization import Normalization  # noqa: E402
 from keras_like.layers.preprocessing.rescaling import Rescaling  # noqa: E402
+from keras_like.layers.preprocessing.string_lookup import StringLookup  # noqa: E402
 from keras_like.layers.regularization.activity_regularization import (  # noqa: E402
     ActivityRegularization,
 )
@@ -65,10 +67,10 @@ from keras_like.layers.reshaping.reshape import Reshape  # noqa: E402
 
 __all__ += ["Activation", "ActivityRegularization", "AlphaDropout", "CategoryEncoding",
             "Discretization", "Dropout", "ELU", "EinsumDense", "Embedding", "Flatten",
-            "GaussianDropout", "GaussianNoise", "Identity", "Lambda", "LeakyReLU", "Masking",
-            "Normalization", "PReLU", "Permute", "ReLU", "RepeatVector", "Rescaling", "Reshape",
-            "Softmax", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D",
-            "UnitNormalization"]
+            "GaussianDropout", "GaussianNoise", "Identity", "IntegerLookup", "Lambda",
+            "LeakyReLU", "Masking", "Normalization", "PReLU", "Permute", "ReLU", "RepeatVector",
+            "Rescaling", "Reshape", "Softmax", "SpatialDropout1D", "SpatialDropout2D",
+            "SpatialDropout3D", "StringLookup", "UnitNormalization"]
 
 from keras_like.layers.pooling.global_average_pooling import (  # noqa: E402
     GlobalAveragePooling1D,
