@@ -60,6 +60,17 @@ class ThreadPool {
       return;
     }
     std::lock_guard<std::mutex> run_lock(run_mutex_);  // one parallel region at a time
+    // A worker still leaving the previous region may be between taking a task number and
+    // comparing it with the task count: were the count replaced first, it would run a task of
+    // this region twice, and its done count could let run() return while a task still runs.
+    // So close the task counter, wait until no worker is inside work(), then publish.
+    next_.store(kClosed);
+    for (int spin = 0; active_.load() != 0; ++spin) {
+      if (spin < 1000)
+        cpu_relax();
+      else
+        std::this_thread::yield();
+    }
     fn_.store(&fn);
     num_tasks_.store(num_tasks);
     done_.store(0);
@@ -98,6 +109,7 @@ class ThreadPool {
   // A task that throws must not unwind past the region while other threads still run tasks
   // that reference the caller's function: record the first error, finish, rethrow in run().
   void work() {
+    active_.fetch_add(1);
     int64_t t;
     while ((t = next_.fetch_add(1)) < num_tasks_.load()) {
       try {
@@ -111,6 +123,7 @@ class ThreadPool {
         done_cv_.notify_all();
       }
     }
+    active_.fetch_sub(1);
   }
 
   bool wait_for_work(uint64_t seen) {
@@ -152,7 +165,10 @@ class ThreadPool {
   std::exception_ptr error_;
   std::condition_variable cv_, done_cv_;
   std::atomic<const std::function<void(int64_t)>*> fn_{nullptr};
-  std::atomic<int64_t> num_tasks_{0}, next_{0}, done_{0};
+  // next_ is parked far above any task count while a region is being set up.
+  static constexpr int64_t kClosed = int64_t(1) << 62;
+  std::atomic<int64_t> num_tasks_{0}, next_{kClosed}, done_{0};
+  std::atomic<int> active_{0};  // threads inside work()
   std::atomic<uint64_t> generation_{0};
   std::atomic<bool> stop_{false};
 };
