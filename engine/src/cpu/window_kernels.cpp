@@ -415,13 +415,18 @@ void max_pool_gather_typed(const WindowGeometry& g, const Tensor& x, const Tenso
   });
 }
 
+// The ops' scratch holds the tap table only when a whole window fits in the input.
+int64_t* tap_table(Tensors& scratch) {
+  return scratch.empty() ? nullptr : scratch[0].data<int64_t>();
+}
+
 void max_pool_gather_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
   const auto& g = static_cast<const MaxPoolGatherOp&>(op).geometry();
   const Tensor& x = expect_contiguous(in[0]);
   const Tensor& pooled = expect_contiguous(in[1]);
   const Tensor& c = expect_contiguous(in[2]);
   if (out[0].size() == 0) return;
-  int64_t* taps = scratch.empty() ? nullptr : scratch[0].data<int64_t>();
+  int64_t* taps = tap_table(scratch);
   if (x.dtype() == DType::float32)
     max_pool_gather_typed<float>(g, x, pooled, c, out[0], taps);
   else
@@ -432,7 +437,7 @@ void max_pool_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scr
   const auto& g = static_cast<const MaxPoolOp&>(op).geometry();
   const Tensor& x = expect_contiguous(in[0]);
   if (out[0].size() == 0) return;
-  int64_t* taps = scratch.empty() ? nullptr : scratch[0].data<int64_t>();
+  int64_t* taps = tap_table(scratch);
   if (x.dtype() == DType::float32)
     max_pool_typed<float>(g, x, out[0], taps);
   else
@@ -445,7 +450,7 @@ void max_pool_adjoint_kernel(const Op& op, const Tensors& in, Tensors& out, Tens
   const Tensor& pooled = expect_contiguous(in[1]);
   const Tensor& ct = expect_contiguous(in[2]);
   if (out[0].size() == 0) return;
-  int64_t* taps = scratch.empty() ? nullptr : scratch[0].data<int64_t>();
+  int64_t* taps = tap_table(scratch);
   if (x.dtype() == DType::float32)
     max_pool_adjoint_typed<float>(g, x, pooled, ct, out[0], taps);
   else
