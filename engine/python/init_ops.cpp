@@ -62,9 +62,24 @@ void init_ops(nb::module_& m) {
         Release());
   m.def("max_pool_adjoint", &max_pool_adjoint, "x"_a, "pooled"_a, "ct"_a, "window"_a,
         "strides"_a, "before"_a, "after"_a, Release());
-  m.def("lstm_sequence", &lstm_sequence, "xproj"_a, "u"_a, "h0"_a, "c0"_a, Release());
-  m.def("lstm_sequence_grad", &lstm_sequence_grad, "u"_a, "c0"_a, "cs"_a, "gates"_a, "dhs"_a,
-        "dcs"_a, Release());
+  m.def("lstm_sequence", [](const Tensor& xproj, const Tensor& u, const Tensor& h0,
+                            const Tensor& c0, std::optional<Tensor> mask, bool reverse) {
+          return lstm_sequence(xproj, u, h0, c0, mask ? *mask : Tensor(), reverse);
+        }, "xproj"_a, "u"_a, "h0"_a, "c0"_a, "mask"_a = nb::none(), "reverse"_a = false,
+        Release());
+  m.def("gru_sequence", [](const Tensor& xproj, const Tensor& u, const Tensor& rbias,
+                           const Tensor& h0, std::optional<Tensor> mask, bool reverse) {
+          return gru_sequence(xproj, u, rbias, h0, mask ? *mask : Tensor(), reverse);
+        }, "xproj"_a, "u"_a, "rbias"_a, "h0"_a, "mask"_a = nb::none(), "reverse"_a = false,
+        Release());
+  m.def("simple_rnn_sequence", [](const Tensor& xproj, const Tensor& u, const Tensor& h0,
+                                  const std::string& activation, std::optional<Tensor> mask,
+                                  bool reverse) {
+          auto a = enum_from_name<RecurrentActivation>(activation, kRecurrentActivationNames,
+                                                       "simple_rnn_sequence");
+          return simple_rnn_sequence(xproj, u, h0, a, mask ? *mask : Tensor(), reverse)[0];
+        }, "xproj"_a, "u"_a, "h0"_a, "activation"_a = "tanh", "mask"_a = nb::none(),
+        "reverse"_a = false, Release());
   m.def("max_pool_gather", &max_pool_gather, "x"_a, "pooled"_a, "c"_a, "window"_a,
         "strides"_a, "before"_a, "after"_a, Release());
   m.def("bias_activation", &bias_activation, "x"_a, "bias"_a, "activation"_a, Release());

@@ -163,7 +163,8 @@ NOT_ELEMENTWISE = {
     "cuda_device_count", "custom_vjp", "optimizer_update", "random_from_state", "dispatch_count",
     "host_read_count", "patches", "patches_adjoint", "max_pool",
     "max_pool_adjoint", "max_pool_gather", "bias_activation", "bias_activation_grad", "conv2d",
-    "conv2d_bias_activation", "conv2d_filter_grad", "lstm_sequence", "lstm_sequence_grad",
+    "conv2d_bias_activation", "conv2d_filter_grad", "lstm_sequence", "gru_sequence",
+    "simple_rnn_sequence",
 }
 
 ELEMENTWISE_TABLES = [DIFFERENTIABLE_UNARY, ZERO_GRAD_UNARY, NON_DIFFERENTIABLE_UNARY,

@@ -16,6 +16,7 @@ inline constexpr const char* kRandomKindNames[] = {"uniform", "normal", "bits"};
 inline constexpr const char* kScatterModeNames[] = {"add", "update", "max", "min"};
 inline constexpr const char* kOptimizerKindNames[] = {"sgd",   "adam", "rmsprop", "adagrad",
                                                       "adamax", "lion", "nadam",   "adadelta"};
+inline constexpr const char* kRecurrentActivationNames[] = {"linear", "tanh", "sigmoid", "relu"};
 static_assert(std::size(kOptimizerKindNames) == size_t(OptimizerKind::count_), "optimizer names");
 
 // The enum value named `name`; throws "[what] unknown name 'x' (expected a, b, ...)".

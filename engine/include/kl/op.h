@@ -17,7 +17,8 @@ enum class OpKind : uint8_t {
   custom_vjp, optimizer_update, patches, patches_adjoint, max_pool, max_pool_adjoint,
   max_pool_gather,
   bias_activation, bias_activation_grad, conv2d, conv2d_filter_grad,
-  lstm_sequence, lstm_sequence_grad,
+  lstm_sequence, lstm_sequence_grad, gru_sequence, gru_sequence_grad, simple_rnn_sequence,
+  simple_rnn_sequence_grad,
   count_
 };
 constexpr int kNumOpKinds = int(OpKind::count_);

@@ -92,10 +92,14 @@ Tensors custom_vjp(const Tensors& primals, const Tensors& outputs, CustomVjpOp::
 // In-place updates for Variables and optimizers: dst keeps its storage (no reallocation).
 void assign(const Tensor& dst, const Tensor& src);
 
-// The LSTM recurrence (LstmSequenceOp): {hs, cs, gates}; lstm_sequence_grad returns
-// {dz, dh0, dc0}.
-Tensors lstm_sequence(const Tensor& xproj, const Tensor& u, const Tensor& h0, const Tensor& c0);
-Tensors lstm_sequence_grad(const Tensor& u, const Tensor& c0, const Tensor& cs,
-                           const Tensor& gates, const Tensor& dhs, const Tensor& dcs);
+// The whole-sequence recurrences (see RecurrentOp); `mask` may be an undefined Tensor.
+// lstm_sequence -> {hs, cs, gates}; gru_sequence -> {hs, gates}; simple_rnn_sequence -> {hs}.
+Tensors lstm_sequence(const Tensor& xproj, const Tensor& u, const Tensor& h0, const Tensor& c0,
+                      const Tensor& mask = {}, bool reverse = false);
+Tensors gru_sequence(const Tensor& xproj, const Tensor& u, const Tensor& rbias, const Tensor& h0,
+                     const Tensor& mask = {}, bool reverse = false);
+Tensors simple_rnn_sequence(const Tensor& xproj, const Tensor& u, const Tensor& h0,
+                            RecurrentActivation activation, const Tensor& mask = {},
+                            bool reverse = false);
 
 }  // namespace kl

@@ -665,32 +665,100 @@ class CustomVjpOp : public Op {
   VjpFn fn_;
 };
 
-// A whole LSTM layer's recurrence in one call, Keras's gate order (i, f, c, o) with sigmoid
-// gates and tanh candidate/output. Inputs (xproj, u, h0, c0): xproj (batch, time, 4 * units) is
-// the input projection for every step (x @ W + b, one GEMM before the loop), u (units,
-// 4 * units) the recurrent kernel, h0 and c0 (batch, units) the initial states. Outputs (hs, cs,
-// gates): every step's hidden and cell state (batch, time, units) and the activated gates
-// (batch, time, 4 * units), which the backward pass reads instead of recomputing them.
-class LstmSequenceOp : public Op {
+// The whole-sequence recurrences: one call runs an RNN layer over every time step (a C++ loop
+// with one GEMM against the recurrent kernel per step and the gates fused after it), one call
+// runs backpropagation through time. Shared attributes: `reverse` processes the sequence from
+// its last step (Keras's go_backwards; per-step outputs stay in processing order), `masked`
+// adds a last input, a (batch, time) bool mask in input order: a masked step carries the
+// states through unchanged. xproj (batch, time, gates * units) is the input projection of
+// every step (x @ W + b, one GEMM before the loop).
+enum class RecurrentActivation : uint8_t { linear, tanh, sigmoid, relu };
+
+class RecurrentOp : public Op {
  public:
+  RecurrentOp(bool reverse, bool masked, RecurrentActivation a = RecurrentActivation::tanh)
+      : reverse_(reverse), masked_(masked), activation_(a) {}
+  bool reverse() const { return reverse_; }
+  bool masked() const { return masked_; }
+  RecurrentActivation activation() const { return activation_; }
+  bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
+
+ private:
+  bool reverse_, masked_;
+  RecurrentActivation activation_;
+};
+
+// LSTM, Keras's gate order (i, f, c, o), sigmoid gates and tanh candidate/output. Inputs
+// (xproj, u, h0, c0[, mask]), u (units, 4 * units). Outputs (hs, cs, gates): every step's
+// hidden and cell state (batch, time, units) and the activated gates (batch, time, 4 * units),
+// which the backward pass reads instead of recomputing them.
+class LstmSequenceOp : public RecurrentOp {
+ public:
+  using RecurrentOp::RecurrentOp;
   OpKind kind() const override { return OpKind::lstm_sequence; }
   const char* name() const override { return "lstm_sequence"; }
   std::vector<TensorSpec> infer(const Tensors& in) const override;
   std::vector<TensorSpec> scratch(const Tensors& in) const override;  // one step's z
-  bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
   Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
   bool needs_outputs() const override { return true; }
 };
 
-// Backpropagation through time: inputs (u, c0, cs, gates, dhs, dcs) -> (dz, dh0, dc0), dz
-// (batch, time, 4 * units) the cotangent of every step's pre-activation gates (so of xproj);
-// the recurrent kernel's gradient is one GEMM over dz afterwards.
-class LstmSequenceGradOp : public Op {
+// (u, c0, cs, gates, dhs, dcs[, mask]) -> (dz, dh0, dc0), dz (batch, time, 4 * units) the
+// cotangent of xproj; the recurrent kernel's gradient is one GEMM over dz afterwards.
+class LstmSequenceGradOp : public RecurrentOp {
  public:
+  using RecurrentOp::RecurrentOp;
   OpKind kind() const override { return OpKind::lstm_sequence_grad; }
   const char* name() const override { return "lstm_sequence_grad"; }
   std::vector<TensorSpec> infer(const Tensors& in) const override;
-  bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
+  bool differentiable() const override { return false; }
+};
+
+// GRU with reset_after (Keras's default; gate order z, r, h): inputs (xproj, u, rbias, h0
+// [, mask]), u (units, 3 * units), rbias (3 * units) the recurrent bias, added to h @ u before
+// the reset gate scales its candidate block. h = z * h_prev + (1 - z) * h~. Outputs (hs,
+// gates): gates (batch, time, 4 * units) holds z, r, h~ and the candidate's recurrent
+// projection for the backward pass.
+class GruSequenceOp : public RecurrentOp {
+ public:
+  using RecurrentOp::RecurrentOp;
+  OpKind kind() const override { return OpKind::gru_sequence; }
+  const char* name() const override { return "gru_sequence"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  std::vector<TensorSpec> scratch(const Tensors& in) const override;  // one step's h @ u
+  Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+  bool needs_outputs() const override { return true; }
+};
+
+// (u, h0, hs, gates, dhs[, mask]) -> (dxproj, drec, dh0): drec is the cotangent of every
+// step's h @ u + rbias (it differs from dxproj in the candidate block, which r scales).
+class GruSequenceGradOp : public RecurrentOp {
+ public:
+  using RecurrentOp::RecurrentOp;
+  OpKind kind() const override { return OpKind::gru_sequence_grad; }
+  const char* name() const override { return "gru_sequence_grad"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  bool differentiable() const override { return false; }
+};
+
+// SimpleRNN, h = activation(xproj + h_prev @ u): inputs (xproj, u, h0[, mask]) -> (hs).
+class SimpleRnnSequenceOp : public RecurrentOp {
+ public:
+  using RecurrentOp::RecurrentOp;
+  OpKind kind() const override { return OpKind::simple_rnn_sequence; }
+  const char* name() const override { return "simple_rnn_sequence"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+  bool needs_outputs() const override { return true; }
+};
+
+// (u, hs, dhs[, mask]) -> (dxproj, dh0); the activation's derivative comes from hs.
+class SimpleRnnSequenceGradOp : public RecurrentOp {
+ public:
+  using RecurrentOp::RecurrentOp;
+  OpKind kind() const override { return OpKind::simple_rnn_sequence_grad; }
+  const char* name() const override { return "simple_rnn_sequence_grad"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
   bool differentiable() const override { return false; }
 };
 

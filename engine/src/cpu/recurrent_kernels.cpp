@@ -1,15 +1,22 @@
-// CPU kernels of lstm_sequence and lstm_sequence_grad. Batch rows never interact in an LSTM, so
-// each task runs a fixed block of rows through every time step (one GEMM with the recurrent
-// kernel per step, then the gates): no synchronisation between steps, and blocks fixed by the
-// shape make the bits independent of the thread count.
+// CPU kernels of the whole-sequence recurrences (lstm, gru, simple_rnn) and their backward
+// passes. Batch rows never interact in a recurrence, so each task runs a fixed block of rows
+// through every time step (one GEMM with the recurrent kernel per step, then the gates): no
+// synchronisation between steps, and blocks fixed by the shape make the bits independent of the
+// thread count. Gate activations go through the run-time-selected SIMD loops, so they match
+// ops.sigmoid / ops.tanh bit for bit.
+//
+// Step s runs input time src(s) (T - 1 - s when reversed). Per-step outputs (hs, cs, gates) are
+// kept in processing order, as Keras returns them; cotangents of xproj are in input order. A
+// masked step carries the previous states through unchanged.
 #include <cblas.h>
 
 #include <algorithm>
 #include <cstring>
 #include <type_traits>
+#include <vector>
 
 #include "cpu/kernels.h"
-#include "cpu/scalar_math.h"
+#include "cpu/simd/vector_loops.h"
 #include "kl/thread_pool.h"
 
 namespace kl::cpu {
@@ -21,6 +28,11 @@ constexpr int64_t kRowsPerTask = 16;
 template <class T>
 void gemm(const T* a, int64_t lda, const T* b, int64_t ldb, bool b_transposed, T* c,
           int64_t ldc, int64_t M, int64_t N, int64_t K, T beta) {
+  if (K == 0) {
+    for (int64_t m = 0; m < M; ++m)
+      for (int64_t n = 0; n < N; ++n) c[m * ldc + n] = beta == T(0) ? T(0) : beta * c[m * ldc + n];
+    return;
+  }
   auto tb = b_transposed ? CblasTrans : CblasNoTrans;
   if constexpr (std::is_same_v<T, float>)
     scipy_cblas_sgemm(CblasRowMajor, CblasNoTrans, tb, int(M), int(N), int(K), 1.0f, a, int(lda),
@@ -31,105 +43,349 @@ void gemm(const T* a, int64_t lda, const T* b, int64_t ldb, bool b_transposed, T
 }
 
 template <class T>
-T sigmoid(T v) {
-  return T(1) / (T(1) + m_exp(-v));
+struct Activations {
+  using Fn = void (*)(const T*, T*, int64_t);
+  Fn sigmoid, tanh, relu;
+  Activations() {
+    const VectorLoopsFor<T>& v = [] {
+      if constexpr (std::is_same_v<T, float>) return vector_loops().f32;
+      else return vector_loops().f64;
+    }();
+    sigmoid = v.unary[int(UnaryKind::sigmoid)];
+    tanh = v.unary[int(UnaryKind::tanh)];
+    relu = v.unary[int(UnaryKind::relu)];
+  }
+};
+
+// Where a block of rows starts and which input time step a processing step reads.
+struct Sequence {
+  int64_t batch, steps;
+  bool reverse;
+  const bool* mask;  // (batch, steps) in input order, or null
+  int64_t src(int64_t s) const { return reverse ? steps - 1 - s : s; }
+  bool skipped(int64_t b, int64_t s) const { return mask && !mask[b * steps + src(s)]; }
+  int64_t tasks() const { return (batch + kRowsPerTask - 1) / kRowsPerTask; }
+};
+
+Sequence sequence_of(const Op& op, int64_t batch, int64_t steps, const Tensors& in,
+                     size_t mask_input) {
+  const auto& r = static_cast<const RecurrentOp&>(op);
+  return {batch, steps, r.reverse(),
+          r.masked() ? expect_contiguous(in[mask_input]).data<bool>() : nullptr};
 }
 
+// h_{s-1} for the block starting at row r0: the initial state at s == 0, else the previous
+// step's rows of hs (rows steps * units apart).
 template <class T>
-void lstm_forward(const Tensor& xproj, const Tensor& u, const Tensor& h0, const Tensor& c0,
-                  Tensors& out, T* z) {
-  int64_t B = xproj.dim(0), T_ = xproj.dim(1), H = u.dim(0), G = 4 * H;
-  const T* xp = xproj.data<T>();
-  const T* uk = u.data<T>();
-  T* hs = out[0].data<T>();
-  T* cs = out[1].data<T>();
-  T* gates = out[2].data<T>();
-  int64_t tasks = (B + kRowsPerTask - 1) / kRowsPerTask;
-  parallel_for(tasks, [&](int64_t task) {
+const T* previous_rows(const T* initial, const T* hs, const Sequence& q, int64_t r0, int64_t s,
+                       int64_t units, int64_t* ld) {
+  *ld = s == 0 ? units : q.steps * units;
+  return s == 0 ? initial + r0 * units : hs + (r0 * q.steps + s - 1) * units;
+}
+
+// --- LSTM: gate blocks i, f, c, o ------------------------------------------------------------
+
+template <class T>
+void lstm_forward(const Sequence& q, const Tensor& xproj, const Tensor& u, const Tensor& h0,
+                  const Tensor& c0, Tensors& out, T* z) {
+  int64_t B = q.batch, S = q.steps, H = u.dim(0), G = 4 * H;
+  const T *xp = xproj.data<T>(), *uk = u.data<T>();
+  T *hs = out[0].data<T>(), *cs = out[1].data<T>(), *gates = out[2].data<T>();
+  Activations<T> act;
+  parallel_for(q.tasks(), [&](int64_t task) {
     int64_t r0 = task * kRowsPerTask, rows = std::min(kRowsPerTask, B - r0);
     T* zb = z + r0 * G;
-    for (int64_t t = 0; t < T_; ++t) {
+    std::vector<T> tanh_c(H);
+    for (int64_t s = 0; s < S; ++s) {
       for (int64_t r = 0; r < rows; ++r)
-        std::memcpy(zb + r * G, xp + ((r0 + r) * T_ + t) * G, sizeof(T) * G);
-      // h_{t-1}: h0, or the previous step's row of hs (rows T * H apart).
-      const T* hp = t == 0 ? h0.data<T>() + r0 * H : hs + (r0 * T_ + t - 1) * H;
-      int64_t ldh = t == 0 ? H : T_ * H;
-      if (H > 0) gemm<T>(hp, ldh, uk, G, false, zb, G, rows, G, H, T(1));
+        std::memcpy(zb + r * G, xp + ((r0 + r) * S + q.src(s)) * G, sizeof(T) * G);
+      int64_t ldh;
+      const T* hp = previous_rows(h0.data<T>(), hs, q, r0, s, H, &ldh);
+      gemm<T>(hp, ldh, uk, G, false, zb, G, rows, G, H, T(1));
       for (int64_t r = 0; r < rows; ++r) {
-        int64_t row = (r0 + r) * T_ + t;
-        const T* zr = zb + r * G;
-        const T* cp = t == 0 ? c0.data<T>() + (r0 + r) * H : cs + (row - 1) * H;
-        T* gr = gates + row * G;
-        for (int64_t j = 0; j < H; ++j) {
-          T i = sigmoid(zr[j]), f = sigmoid(zr[H + j]), g = m_tanh(zr[2 * H + j]),
-            o = sigmoid(zr[3 * H + j]);
-          T c = f * cp[j] + i * g;
-          gr[j] = i, gr[H + j] = f, gr[2 * H + j] = g, gr[3 * H + j] = o;
-          cs[row * H + j] = c;
-          hs[row * H + j] = o * m_tanh(c);
+        int64_t b = r0 + r, row = b * S + s;
+        const T* cp = s == 0 ? c0.data<T>() + b * H : cs + (row - 1) * H;
+        T *g = gates + row * G, *c = cs + row * H, *h = hs + row * H;
+        if (q.skipped(b, s)) {
+          std::memcpy(c, cp, sizeof(T) * H);
+          std::memcpy(h, hp + r * ldh, sizeof(T) * H);
+          std::fill(g, g + G, T(0));
+          continue;
         }
+        const T* zr = zb + r * G;
+        act.sigmoid(zr, g, 2 * H);
+        act.tanh(zr + 2 * H, g + 2 * H, H);
+        act.sigmoid(zr + 3 * H, g + 3 * H, H);
+        for (int64_t j = 0; j < H; ++j) c[j] = g[H + j] * cp[j] + g[j] * g[2 * H + j];
+        act.tanh(c, tanh_c.data(), H);
+        for (int64_t j = 0; j < H; ++j) h[j] = g[3 * H + j] * tanh_c[j];
       }
     }
   });
 }
 
 template <class T>
-void lstm_backward(const Tensor& u, const Tensor& c0, const Tensor& cs_t, const Tensor& gates_t,
-                   const Tensor& dhs_t, const Tensor& dcs_t, Tensors& out) {
-  int64_t B = cs_t.dim(0), T_ = cs_t.dim(1), H = cs_t.dim(2), G = 4 * H;
-  const T* uk = u.data<T>();
-  const T* cs = cs_t.data<T>();
-  const T* gates = gates_t.data<T>();
-  const T* dhs = dhs_t.data<T>();
-  const T* dcs = dcs_t.data<T>();
+void lstm_backward(const Sequence& q, const Tensor& u, const Tensor& c0, const Tensor& cs_t,
+                   const Tensor& gates_t, const Tensor& dhs_t, const Tensor& dcs_t,
+                   Tensors& out) {
+  int64_t B = q.batch, S = q.steps, H = u.dim(0), G = 4 * H;
+  const T *uk = u.data<T>(), *cs = cs_t.data<T>(), *gates = gates_t.data<T>();
+  const T *dhs = dhs_t.data<T>(), *dcs = dcs_t.data<T>();
   T* dz = out[0].data<T>();
-  T* dh = out[1].data<T>();  // the cotangent flowing into h_{t-1}; dh0 at the end
-  T* dc = out[2].data<T>();  // likewise for c_{t-1}
+  T* dh = out[1].data<T>();  // the cotangent flowing into h_{s-1}; dh0 at the end
+  T* dc = out[2].data<T>();  // likewise for c_{s-1}
   std::fill(dh, dh + B * H, T(0));
   std::fill(dc, dc + B * H, T(0));
-  int64_t tasks = (B + kRowsPerTask - 1) / kRowsPerTask;
-  parallel_for(tasks, [&](int64_t task) {
+  Activations<T> act;
+  parallel_for(q.tasks(), [&](int64_t task) {
     int64_t r0 = task * kRowsPerTask, rows = std::min(kRowsPerTask, B - r0);
-    for (int64_t t = T_ - 1; t >= 0; --t) {
+    std::vector<T> tanh_c(H);
+    for (int64_t s = S - 1; s >= 0; --s) {
       for (int64_t r = 0; r < rows; ++r) {
-        int64_t b = r0 + r, row = b * T_ + t;
-        const T* gr = gates + row * G;
-        const T* cp = t == 0 ? c0.data<T>() + b * H : cs + (row - 1) * H;
-        T* dzr = dz + row * G;
+        int64_t b = r0 + r, row = b * S + s;
+        T* dzr = dz + (b * S + q.src(s)) * G;
+        T *dhb = dh + b * H, *dcb = dc + b * H;
+        if (q.skipped(b, s)) {
+          // h and c passed through: their cotangents flow on, and the step's gates get none.
+          for (int64_t j = 0; j < H; ++j) dhb[j] += dhs[row * H + j], dcb[j] += dcs[row * H + j];
+          std::fill(dzr, dzr + G, T(0));
+          continue;
+        }
+        const T* g = gates + row * G;
+        const T* cp = s == 0 ? c0.data<T>() + b * H : cs + (row - 1) * H;
+        act.tanh(cs + row * H, tanh_c.data(), H);
         for (int64_t j = 0; j < H; ++j) {
-          T i = gr[j], f = gr[H + j], g = gr[2 * H + j], o = gr[3 * H + j];
-          T tc = m_tanh(cs[row * H + j]);
-          T dht = dhs[row * H + j] + dh[b * H + j];
-          T dct = dcs[row * H + j] + dc[b * H + j] + dht * o * (T(1) - tc * tc);
-          dzr[j] = dct * g * i * (T(1) - i);
+          T i = g[j], f = g[H + j], gg = g[2 * H + j], o = g[3 * H + j], tc = tanh_c[j];
+          T dht = dhs[row * H + j] + dhb[j];
+          T dct = dcs[row * H + j] + dcb[j] + dht * o * (T(1) - tc * tc);
+          dzr[j] = dct * gg * i * (T(1) - i);
           dzr[H + j] = dct * cp[j] * f * (T(1) - f);
-          dzr[2 * H + j] = dct * i * (T(1) - g * g);
+          dzr[2 * H + j] = dct * i * (T(1) - gg * gg);
           dzr[3 * H + j] = dht * tc * o * (T(1) - o);
-          dc[b * H + j] = dct * f;
+          dcb[j] = dct * f;
+          dhb[j] = T(0);
         }
       }
-      // dh_{t-1} = dz_t @ u^T for this block's rows (rows T * 4H apart in dz).
-      if (H > 0)
-        gemm<T>(dz + (r0 * T_ + t) * G, T_ * G, uk, G, true, dh + r0 * H, H, rows, H, G, T(0));
+      // dh_{s-1} += dz_s @ u^T for this block's rows (rows S * 4H apart in dz); masked rows
+      // kept their pass-through cotangent and have dz = 0.
+      gemm<T>(dz + (r0 * S + q.src(s)) * G, S * G, uk, G, true, dh + r0 * H, H, rows, H, G, T(1));
     }
   });
+}
+
+// --- GRU (reset_after): gate blocks z, r, h ------------------------------------------------
+// gates holds z, r, the candidate h~ and the recurrent projection of the candidate block.
+
+template <class T>
+void gru_forward(const Sequence& q, const Tensor& xproj, const Tensor& u, const Tensor& rbias,
+                 const Tensor& h0, Tensors& out, T* z) {
+  int64_t B = q.batch, S = q.steps, H = u.dim(0), G = 3 * H;
+  const T *xp = xproj.data<T>(), *uk = u.data<T>(), *rb = rbias.data<T>();
+  T *hs = out[0].data<T>(), *gates = out[1].data<T>();
+  Activations<T> act;
+  parallel_for(q.tasks(), [&](int64_t task) {
+    int64_t r0 = task * kRowsPerTask, rows = std::min(kRowsPerTask, B - r0);
+    T* zb = z + r0 * G;
+    for (int64_t s = 0; s < S; ++s) {
+      for (int64_t r = 0; r < rows; ++r) std::memcpy(zb + r * G, rb, sizeof(T) * G);
+      int64_t ldh;
+      const T* hp = previous_rows(h0.data<T>(), hs, q, r0, s, H, &ldh);
+      gemm<T>(hp, ldh, uk, G, false, zb, G, rows, G, H, T(1));
+      for (int64_t r = 0; r < rows; ++r) {
+        int64_t b = r0 + r, row = b * S + s;
+        T *g = gates + row * 4 * H, *h = hs + row * H;
+        const T* prev = hp + r * ldh;
+        if (q.skipped(b, s)) {
+          std::memcpy(h, prev, sizeof(T) * H);
+          std::fill(g, g + 4 * H, T(0));
+          continue;
+        }
+        T* zr = zb + r * G;
+        const T* xr = xp + (b * S + q.src(s)) * G;
+        std::memcpy(g + 3 * H, zr + 2 * H, sizeof(T) * H);
+        for (int64_t j = 0; j < 2 * H; ++j) zr[j] += xr[j];
+        act.sigmoid(zr, g, 2 * H);
+        for (int64_t j = 0; j < H; ++j) zr[2 * H + j] = xr[2 * H + j] + g[H + j] * g[3 * H + j];
+        act.tanh(zr + 2 * H, g + 2 * H, H);
+        for (int64_t j = 0; j < H; ++j) h[j] = g[j] * prev[j] + (T(1) - g[j]) * g[2 * H + j];
+      }
+    }
+  });
+}
+
+template <class T>
+void gru_backward(const Sequence& q, const Tensor& u, const Tensor& h0, const Tensor& hs_t,
+                  const Tensor& gates_t, const Tensor& dhs_t, Tensors& out) {
+  int64_t B = q.batch, S = q.steps, H = u.dim(0), G = 3 * H;
+  const T *uk = u.data<T>(), *hs = hs_t.data<T>(), *gates = gates_t.data<T>();
+  const T* dhs = dhs_t.data<T>();
+  T *dx = out[0].data<T>(), *drec = out[1].data<T>(), *dh = out[2].data<T>();
+  std::fill(dh, dh + B * H, T(0));
+  parallel_for(q.tasks(), [&](int64_t task) {
+    int64_t r0 = task * kRowsPerTask, rows = std::min(kRowsPerTask, B - r0);
+    for (int64_t s = S - 1; s >= 0; --s) {
+      int64_t ldh;
+      const T* hp = previous_rows(h0.data<T>(), hs, q, r0, s, H, &ldh);
+      for (int64_t r = 0; r < rows; ++r) {
+        int64_t b = r0 + r, row = b * S + s, at = (b * S + q.src(s)) * G;
+        T *dxr = dx + at, *drr = drec + at, *dhb = dh + b * H;
+        if (q.skipped(b, s)) {
+          for (int64_t j = 0; j < H; ++j) dhb[j] += dhs[row * H + j];
+          std::fill(dxr, dxr + G, T(0));
+          std::fill(drr, drr + G, T(0));
+          continue;
+        }
+        const T *g = gates + row * 4 * H, *prev = hp + r * ldh;
+        for (int64_t j = 0; j < H; ++j) {
+          T zg = g[j], rg = g[H + j], hh = g[2 * H + j], rh = g[3 * H + j];
+          T dht = dhs[row * H + j] + dhb[j];
+          T dz = dht * (prev[j] - hh) * zg * (T(1) - zg);
+          T dhh = dht * (T(1) - zg) * (T(1) - hh * hh);
+          T dr = dhh * rh * rg * (T(1) - rg);
+          dxr[j] = dz, dxr[H + j] = dr, dxr[2 * H + j] = dhh;
+          drr[j] = dz, drr[H + j] = dr, drr[2 * H + j] = dhh * rg;
+          dhb[j] = dht * zg;
+        }
+      }
+      gemm<T>(drec + (r0 * S + q.src(s)) * G, S * G, uk, G, true, dh + r0 * H, H, rows, H, G,
+              T(1));
+    }
+  });
+}
+
+// --- SimpleRNN: h = activation(xproj + h_prev @ u) -----------------------------------------
+
+template <class T>
+void apply(RecurrentActivation a, const Activations<T>& act, T* x, int64_t n) {
+  if (a == RecurrentActivation::tanh) act.tanh(x, x, n);
+  else if (a == RecurrentActivation::sigmoid) act.sigmoid(x, x, n);
+  else if (a == RecurrentActivation::relu) act.relu(x, x, n);
+}
+
+// The activation's derivative from its output y.
+template <class T>
+T derivative(RecurrentActivation a, T y) {
+  switch (a) {
+    case RecurrentActivation::tanh: return T(1) - y * y;
+    case RecurrentActivation::sigmoid: return y * (T(1) - y);
+    case RecurrentActivation::relu: return y > T(0) ? T(1) : T(0);
+    default: return T(1);
+  }
+}
+
+template <class T>
+void simple_forward(const Sequence& q, RecurrentActivation a, const Tensor& xproj,
+                    const Tensor& u, const Tensor& h0, Tensors& out) {
+  int64_t B = q.batch, S = q.steps, H = u.dim(0);
+  const T *xp = xproj.data<T>(), *uk = u.data<T>();
+  T* hs = out[0].data<T>();
+  Activations<T> act;
+  parallel_for(q.tasks(), [&](int64_t task) {
+    int64_t r0 = task * kRowsPerTask, rows = std::min(kRowsPerTask, B - r0);
+    std::vector<T> zb(rows * H);
+    for (int64_t s = 0; s < S; ++s) {
+      for (int64_t r = 0; r < rows; ++r)
+        std::memcpy(zb.data() + r * H, xp + ((r0 + r) * S + q.src(s)) * H, sizeof(T) * H);
+      int64_t ldh;
+      const T* hp = previous_rows(h0.data<T>(), hs, q, r0, s, H, &ldh);
+      gemm<T>(hp, ldh, uk, H, false, zb.data(), H, rows, H, H, T(1));
+      for (int64_t r = 0; r < rows; ++r) {
+        int64_t b = r0 + r;
+        T* h = hs + (b * S + s) * H;
+        if (q.skipped(b, s)) {
+          std::memcpy(h, hp + r * ldh, sizeof(T) * H);
+          continue;
+        }
+        apply(a, act, zb.data() + r * H, H);
+        std::memcpy(h, zb.data() + r * H, sizeof(T) * H);
+      }
+    }
+  });
+}
+
+template <class T>
+void simple_backward(const Sequence& q, RecurrentActivation a, const Tensor& u,
+                     const Tensor& hs_t, const Tensor& dhs_t, Tensors& out) {
+  int64_t B = q.batch, S = q.steps, H = u.dim(0);
+  const T *uk = u.data<T>(), *hs = hs_t.data<T>(), *dhs = dhs_t.data<T>();
+  T *dx = out[0].data<T>(), *dh = out[1].data<T>();
+  std::fill(dh, dh + B * H, T(0));
+  parallel_for(q.tasks(), [&](int64_t task) {
+    int64_t r0 = task * kRowsPerTask, rows = std::min(kRowsPerTask, B - r0);
+    for (int64_t s = S - 1; s >= 0; --s) {
+      for (int64_t r = 0; r < rows; ++r) {
+        int64_t b = r0 + r, row = b * S + s;
+        T *dxr = dx + (b * S + q.src(s)) * H, *dhb = dh + b * H;
+        bool skipped = q.skipped(b, s);
+        for (int64_t j = 0; j < H; ++j) {
+          T dht = dhs[row * H + j] + dhb[j];
+          dxr[j] = skipped ? T(0) : dht * derivative(a, hs[row * H + j]);
+          dhb[j] = skipped ? dht : T(0);
+        }
+      }
+      gemm<T>(dx + (r0 * S + q.src(s)) * H, S * H, uk, H, true, dh + r0 * H, H, rows, H, H, T(1));
+    }
+  });
+}
+
+// --- registration --------------------------------------------------------------------------
+
+template <class F>
+void by_dtype(DType d, F f) {
+  if (d == DType::float32) f(float{});
+  else f(double{});
 }
 
 void lstm_sequence_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
   const Tensor& xproj = expect_contiguous(in[0]);
-  if (out[0].size() == 0 && out[2].size() == 0) return;
-  if (xproj.dtype() == DType::float32)
-    lstm_forward<float>(xproj, in[1], in[2], in[3], out, scratch[0].data<float>());
-  else
-    lstm_forward<double>(xproj, in[1], in[2], in[3], out, scratch[0].data<double>());
+  Sequence q = sequence_of(op, xproj.dim(0), xproj.dim(1), in, 4);
+  by_dtype(xproj.dtype(), [&](auto t) {
+    using T = decltype(t);
+    lstm_forward<T>(q, xproj, in[1], in[2], in[3], out, scratch[0].data<T>());
+  });
 }
 
-void lstm_sequence_grad_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
+void lstm_sequence_grad_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors&) {
   const Tensor& cs = expect_contiguous(in[2]);
-  if (cs.dtype() == DType::float32)
-    lstm_backward<float>(in[0], in[1], cs, in[3], in[4], in[5], out);
-  else
-    lstm_backward<double>(in[0], in[1], cs, in[3], in[4], in[5], out);
+  Sequence q = sequence_of(op, cs.dim(0), cs.dim(1), in, 6);
+  by_dtype(cs.dtype(), [&](auto t) {
+    lstm_backward<decltype(t)>(q, in[0], in[1], cs, in[3], in[4], in[5], out);
+  });
+}
+
+void gru_sequence_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
+  const Tensor& xproj = expect_contiguous(in[0]);
+  Sequence q = sequence_of(op, xproj.dim(0), xproj.dim(1), in, 4);
+  by_dtype(xproj.dtype(), [&](auto t) {
+    using T = decltype(t);
+    gru_forward<T>(q, xproj, in[1], in[2], in[3], out, scratch[0].data<T>());
+  });
+}
+
+void gru_sequence_grad_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors&) {
+  const Tensor& hs = expect_contiguous(in[2]);
+  Sequence q = sequence_of(op, hs.dim(0), hs.dim(1), in, 5);
+  by_dtype(hs.dtype(), [&](auto t) {
+    gru_backward<decltype(t)>(q, in[0], in[1], hs, in[3], in[4], out);
+  });
+}
+
+void simple_rnn_sequence_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors&) {
+  const Tensor& xproj = expect_contiguous(in[0]);
+  Sequence q = sequence_of(op, xproj.dim(0), xproj.dim(1), in, 3);
+  auto a = static_cast<const RecurrentOp&>(op).activation();
+  by_dtype(xproj.dtype(), [&](auto t) {
+    simple_forward<decltype(t)>(q, a, xproj, in[1], in[2], out);
+  });
+}
+
+void simple_rnn_sequence_grad_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors&) {
+  const Tensor& hs = expect_contiguous(in[1]);
+  Sequence q = sequence_of(op, hs.dim(0), hs.dim(1), in, 3);
+  auto a = static_cast<const RecurrentOp&>(op).activation();
+  by_dtype(hs.dtype(), [&](auto t) {
+    simple_backward<decltype(t)>(q, a, in[0], hs, in[2], out);
+  });
 }
 
 }  // namespace
@@ -137,6 +393,11 @@ void lstm_sequence_grad_kernel(const Op& op, const Tensors& in, Tensors& out, Te
 void register_recurrent_kernels() {
   register_kernel(OpKind::lstm_sequence, DeviceKind::cpu, lstm_sequence_kernel);
   register_kernel(OpKind::lstm_sequence_grad, DeviceKind::cpu, lstm_sequence_grad_kernel);
+  register_kernel(OpKind::gru_sequence, DeviceKind::cpu, gru_sequence_kernel);
+  register_kernel(OpKind::gru_sequence_grad, DeviceKind::cpu, gru_sequence_grad_kernel);
+  register_kernel(OpKind::simple_rnn_sequence, DeviceKind::cpu, simple_rnn_sequence_kernel);
+  register_kernel(OpKind::simple_rnn_sequence_grad, DeviceKind::cpu,
+                  simple_rnn_sequence_grad_kernel);
 }
 
 }  // namespace kl::cpu

@@ -1,4 +1,4 @@
-// lstm_sequence / lstm_sequence_grad: an LSTM layer's whole recurrence as one call each way.
+// The whole-sequence recurrences (lstm, gru, simple_rnn): one call each way per layer.
 #include "kl/autograd.h"
 #include "kl/ops.h"
 
@@ -19,20 +19,70 @@ void check_same(const Tensor& t, const Shape& shape, DType dtype, const char* op
            shape_str(t.shape()));
 }
 
+// Checks the input count and, for a masked op, its last input: a (batch, time) bool mask.
+void check_inputs(const RecurrentOp& op, const Tensors& in, size_t count, int64_t batch,
+                  int64_t steps) {
+  KL_CHECK(in.size() == count + (op.masked() ? 1 : 0), "[", op.name(), "] expected ",
+           count + (op.masked() ? 1 : 0), " inputs, received ", in.size());
+  if (op.masked())
+    check_same(in.back(), {batch, steps}, DType::bool_, op.name(), "the mask (batch, time)");
+}
+
+// The recurrence's input xproj (batch, time, gates * units) and kernel u (units, gates * units).
+void check_projection(const Tensor& xproj, const Tensor& u, int64_t gates, const char* op) {
+  check_rank(xproj, 3, op, "xproj (batch, time, gates * units)");
+  check_rank(u, 2, op, "the recurrent kernel (units, gates * units)");
+  int64_t H = u.dim(0);
+  KL_CHECK(u.dim(1) == gates * H && xproj.dim(2) == gates * H, "[", op, "] expected the ",
+           "recurrent kernel as (units, ", gates, " * units) and xproj's last axis ", gates,
+           " * units, received kernel ", shape_str(u.shape()), " and xproj ",
+           shape_str(xproj.shape()));
+  check_same(u, u.shape(), xproj.dtype(), op, "the recurrent kernel");
+}
+
+Tensors append_mask(Tensors inputs, const Tensor& mask) {
+  if (mask.defined()) inputs.push_back(mask);
+  return inputs;
+}
+
+// Every step's previous hidden state (h0, then hs shifted by one step), in input time order
+// so that row t pairs with xproj's cotangent at time t.
+Tensor previous_states(const Tensor& h0, const Tensor& hs, bool reverse) {
+  int64_t B = hs.dim(0), T = hs.dim(1), H = hs.dim(2);
+  Tensor previous = concatenate(
+      {reshape(h0, {B, 1, H}), slice(hs, {0, 0, 0}, {B, T - 1, H}, {1, 1, 1})}, 1);
+  if (reverse) previous = slice(previous, {0, T - 1, 0}, {B, -1, H}, {1, -1, 1});
+  return reshape(copy(previous), {B * T, H});
+}
+
+// The recurrent kernel's gradient: sum over steps of h_{t-1}^T @ d(h_{t-1} @ u), one GEMM.
+Tensor kernel_gradient(const Tensor& u, const Tensor& h0, const Tensor& hs, const Tensor& dpre,
+                       bool reverse) {
+  if (!u.requires_grad()) return Tensor();
+  int64_t B = hs.dim(0), T = hs.dim(1);
+  if (T == 0 || B == 0) return zeros_like(u);
+  Tensor previous = previous_states(h0, hs, reverse);
+  return matmul(transpose(previous, {1, 0}), reshape(dpre, {B * T, dpre.dim(2)}));
+}
+
+Tensor if_needed(const Tensor& input, const Tensor& grad) {
+  return input.requires_grad() ? grad : Tensor();
+}
+
 }  // namespace
+
+// --- LSTM ------------------------------------------------------------------------------------
 
 std::vector<TensorSpec> LstmSequenceOp::infer(const Tensors& in) const {
   const char* op = "lstm_sequence";
+  KL_CHECK(in.size() >= 4, "[", op, "] expected (xproj, u, h0, c0), received ", in.size(),
+           " inputs");
   const Tensor &xproj = in[0], &u = in[1];
-  check_rank(xproj, 3, op, "xproj (batch, time, 4 * units)");
-  check_rank(u, 2, op, "the recurrent kernel (units, 4 * units)");
+  check_projection(xproj, u, 4, op);
   int64_t B = xproj.dim(0), T = xproj.dim(1), H = u.dim(0);
-  KL_CHECK(u.dim(1) == 4 * H && xproj.dim(2) == 4 * H, "[", op, "] expected the recurrent ",
-           "kernel as (units, 4 * units) and xproj's last axis 4 * units, received kernel ",
-           shape_str(u.shape()), " and xproj ", shape_str(xproj.shape()));
-  check_same(u, u.shape(), xproj.dtype(), op, "the recurrent kernel");
   check_same(in[2], {B, H}, xproj.dtype(), op, "h0 (batch, units)");
   check_same(in[3], {B, H}, xproj.dtype(), op, "c0 (batch, units)");
+  check_inputs(*this, in, 4, B, T);
   return {{{B, T, H}, xproj.dtype()}, {{B, T, H}, xproj.dtype()}, {{B, T, 4 * H}, xproj.dtype()}};
 }
 
@@ -43,19 +93,13 @@ std::vector<TensorSpec> LstmSequenceOp::scratch(const Tensors& in) const {
 Tensors LstmSequenceOp::vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const {
   // The gates output is saved for the backward pass and carries no gradient of its own.
   const Tensor &u = in[1], &h0 = in[2], &c0 = in[3], &hs = out[0];
-  Tensors g = call<LstmSequenceGradOp>({u, c0, out[1], out[2], ct[0], ct[1]});
-  int64_t B = hs.dim(0), T = hs.dim(1), H = hs.dim(2);
-  Tensor du;
-  if (u.requires_grad() && T == 0) {
-    du = zeros_like(u);
-  } else if (u.requires_grad()) {
-    // Step t multiplied h_{t-1} (h0 first) by u: one GEMM over every step's dz.
-    Tensor previous = concatenate(
-        {reshape(h0, {B, 1, H}), slice(hs, {0, 0, 0}, {B, T - 1, H}, {1, 1, 1})}, 1);
-    du = matmul(transpose(reshape(previous, {B * T, H}), {1, 0}), reshape(g[0], {B * T, 4 * H}));
-  }
-  return {in[0].requires_grad() ? g[0] : Tensor(), du, h0.requires_grad() ? g[1] : Tensor(),
-          c0.requires_grad() ? g[2] : Tensor()};
+  Tensor mask = masked() ? in.back() : Tensor();
+  Tensors g = call<LstmSequenceGradOp>(append_mask({u, c0, out[1], out[2], ct[0], ct[1]}, mask),
+                                       reverse(), masked());
+  Tensors grads = {if_needed(in[0], g[0]), kernel_gradient(u, h0, hs, g[0], reverse()),
+                   if_needed(h0, g[1]), if_needed(c0, g[2])};
+  if (masked()) grads.push_back(Tensor());
+  return grads;
 }
 
 std::vector<TensorSpec> LstmSequenceGradOp::infer(const Tensors& in) const {
@@ -69,16 +113,106 @@ std::vector<TensorSpec> LstmSequenceGradOp::infer(const Tensors& in) const {
   check_same(in[3], {B, T, 4 * H}, cs.dtype(), op, "the gates");
   check_same(in[4], {B, T, H}, cs.dtype(), op, "the cotangent of hs");
   check_same(in[5], {B, T, H}, cs.dtype(), op, "the cotangent of cs");
+  check_inputs(*this, in, 6, B, T);
   return {{{B, T, 4 * H}, cs.dtype()}, {{B, H}, cs.dtype()}, {{B, H}, cs.dtype()}};
 }
 
-Tensors lstm_sequence(const Tensor& xproj, const Tensor& u, const Tensor& h0, const Tensor& c0) {
-  return call<LstmSequenceOp>({xproj, u, h0, c0});
+Tensors lstm_sequence(const Tensor& xproj, const Tensor& u, const Tensor& h0, const Tensor& c0,
+                      const Tensor& mask, bool reverse) {
+  return call<LstmSequenceOp>(append_mask({xproj, u, h0, c0}, mask), reverse, mask.defined());
 }
 
-Tensors lstm_sequence_grad(const Tensor& u, const Tensor& c0, const Tensor& cs,
-                           const Tensor& gates, const Tensor& dhs, const Tensor& dcs) {
-  return call<LstmSequenceGradOp>({u, c0, cs, gates, dhs, dcs});
+// --- GRU -------------------------------------------------------------------------------------
+
+std::vector<TensorSpec> GruSequenceOp::infer(const Tensors& in) const {
+  const char* op = "gru_sequence";
+  KL_CHECK(in.size() >= 4, "[", op, "] expected (xproj, u, rbias, h0), received ", in.size(),
+           " inputs");
+  const Tensor &xproj = in[0], &u = in[1];
+  check_projection(xproj, u, 3, op);
+  int64_t B = xproj.dim(0), T = xproj.dim(1), H = u.dim(0);
+  check_same(in[2], {3 * H}, xproj.dtype(), op, "the recurrent bias (3 * units)");
+  check_same(in[3], {B, H}, xproj.dtype(), op, "h0 (batch, units)");
+  check_inputs(*this, in, 4, B, T);
+  return {{{B, T, H}, xproj.dtype()}, {{B, T, 4 * H}, xproj.dtype()}};
+}
+
+std::vector<TensorSpec> GruSequenceOp::scratch(const Tensors& in) const {
+  return {{{in[0].dim(0), in[0].dim(2)}, in[0].dtype()}};
+}
+
+Tensors GruSequenceOp::vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const {
+  const Tensor &u = in[1], &rbias = in[2], &h0 = in[3], &hs = out[0];
+  Tensor mask = masked() ? in.back() : Tensor();
+  Tensors g = call<GruSequenceGradOp>(append_mask({u, h0, hs, out[1], ct[0]}, mask), reverse(),
+                                      masked());
+  Tensors grads = {if_needed(in[0], g[0]), kernel_gradient(u, h0, hs, g[1], reverse()),
+                   rbias.requires_grad() ? sum(g[1], {0, 1}, false) : Tensor(),
+                   if_needed(h0, g[2])};
+  if (masked()) grads.push_back(Tensor());
+  return grads;
+}
+
+std::vector<TensorSpec> GruSequenceGradOp::infer(const Tensors& in) const {
+  const char* op = "gru_sequence_grad";
+  const Tensor &u = in[0], &hs = in[2];
+  check_rank(u, 2, op, "the recurrent kernel (units, 3 * units)");
+  check_rank(hs, 3, op, "hs (batch, time, units)");
+  int64_t B = hs.dim(0), T = hs.dim(1), H = hs.dim(2);
+  check_same(u, {H, 3 * H}, hs.dtype(), op, "the recurrent kernel");
+  check_same(in[1], {B, H}, hs.dtype(), op, "h0");
+  check_same(in[3], {B, T, 4 * H}, hs.dtype(), op, "the gates");
+  check_same(in[4], {B, T, H}, hs.dtype(), op, "the cotangent of hs");
+  check_inputs(*this, in, 5, B, T);
+  return {{{B, T, 3 * H}, hs.dtype()}, {{B, T, 3 * H}, hs.dtype()}, {{B, H}, hs.dtype()}};
+}
+
+Tensors gru_sequence(const Tensor& xproj, const Tensor& u, const Tensor& rbias, const Tensor& h0,
+                     const Tensor& mask, bool reverse) {
+  return call<GruSequenceOp>(append_mask({xproj, u, rbias, h0}, mask), reverse, mask.defined());
+}
+
+// --- SimpleRNN -------------------------------------------------------------------------------
+
+std::vector<TensorSpec> SimpleRnnSequenceOp::infer(const Tensors& in) const {
+  const char* op = "simple_rnn_sequence";
+  KL_CHECK(in.size() >= 3, "[", op, "] expected (xproj, u, h0), received ", in.size(),
+           " inputs");
+  const Tensor &xproj = in[0], &u = in[1];
+  check_projection(xproj, u, 1, op);
+  int64_t B = xproj.dim(0), T = xproj.dim(1), H = u.dim(0);
+  check_same(in[2], {B, H}, xproj.dtype(), op, "h0 (batch, units)");
+  check_inputs(*this, in, 3, B, T);
+  return {{{B, T, H}, xproj.dtype()}};
+}
+
+Tensors SimpleRnnSequenceOp::vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const {
+  const Tensor &u = in[1], &h0 = in[2], &hs = out[0];
+  Tensor mask = masked() ? in.back() : Tensor();
+  Tensors g = call<SimpleRnnSequenceGradOp>(append_mask({u, hs, ct[0]}, mask), reverse(),
+                                            masked(), activation());
+  Tensors grads = {if_needed(in[0], g[0]), kernel_gradient(u, h0, hs, g[0], reverse()),
+                   if_needed(h0, g[1])};
+  if (masked()) grads.push_back(Tensor());
+  return grads;
+}
+
+std::vector<TensorSpec> SimpleRnnSequenceGradOp::infer(const Tensors& in) const {
+  const char* op = "simple_rnn_sequence_grad";
+  const Tensor &u = in[0], &hs = in[1];
+  check_rank(u, 2, op, "the recurrent kernel (units, units)");
+  check_rank(hs, 3, op, "hs (batch, time, units)");
+  int64_t B = hs.dim(0), T = hs.dim(1), H = hs.dim(2);
+  check_same(u, {H, H}, hs.dtype(), op, "the recurrent kernel");
+  check_same(in[2], {B, T, H}, hs.dtype(), op, "the cotangent of hs");
+  check_inputs(*this, in, 3, B, T);
+  return {{{B, T, H}, hs.dtype()}, {{B, H}, hs.dtype()}};
+}
+
+Tensors simple_rnn_sequence(const Tensor& xproj, const Tensor& u, const Tensor& h0,
+                            RecurrentActivation activation, const Tensor& mask, bool reverse) {
+  return call<SimpleRnnSequenceOp>(append_mask({xproj, u, h0}, mask), reverse, mask.defined(),
+                                   activation);
 }
 
 }  // namespace kl
