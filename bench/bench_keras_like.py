@@ -1,7 +1,7 @@
 """keras_like's side of the training benchmarks: the same models, data and measurements as the
 peer scripts in bench/peers/ (bench_keras.py), with `import keras_like as keras`.
 
-usage: python bench/bench_keras_like.py {mlp,cnn,tiny} [--threads 2] [--scale 1.0]
+usage: python bench/bench_keras_like.py {mlp,cnn,lstm,tiny} [--threads 2] [--scale 1.0]
 Prints one line 'RESULT {json}'.
 """
 import argparse
@@ -26,7 +26,7 @@ from bench_tf import LOSS, build  # noqa: E402  (imports tensorflow only inside 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("workload", choices=["mlp", "cnn", "tiny"])
+    ap.add_argument("workload", choices=["mlp", "cnn", "lstm", "tiny"])
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--scale", type=float, default=1.0)
     args = ap.parse_args()

@@ -1,8 +1,8 @@
-"""Training benchmarks W1 (MLP), W2 (CNN) and W4 (tiny): keras_like against TF-Keras, PyTorch
-eager and Keras on JAX, measured in the same run on the same host (see
+"""Training benchmarks W1 (MLP), W2 (CNN), W3 (LSTM) and W4 (tiny): keras_like against TF-Keras,
+PyTorch eager and Keras on JAX, measured in the same run on the same host (see
 ../shared/bench/WORKLOADS.md).
 
-    python bench/training.py [--runs 3] [--workloads mlp cnn tiny] [--scale 1.0]
+    python bench/training.py [--runs 3] [--workloads mlp cnn lstm tiny] [--scale 1.0]
                              [--tf-python PY] [--torch-python PY] [--jax-python PY]
 
 Each framework runs in its own process, `--runs` times per workload; the table shows medians

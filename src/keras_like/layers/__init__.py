@@ -161,6 +161,21 @@ from keras_like.layers.preprocessing.image.resizing import Resizing  # noqa: E40
 __all__ += ["CenterCrop", "RandomBrightness", "RandomContrast", "RandomCrop", "RandomFlip",
             "RandomRotation", "RandomTranslation", "RandomZoom", "Resizing"]
 
+from keras_like.layers.preprocessing.hashed_crossing import HashedCrossing  # noqa: E402
+from keras_like.layers.preprocessing.hashing import Hashing  # noqa: E402
+from keras_like.layers.preprocessing.text_vectorization import TextVectorization  # noqa: E402
+
+__all__ += ["HashedCrossing", "Hashing", "TextVectorization"]
+
 from keras_like.layers.serialization import deserialize, serialize  # noqa: E402
 
 __all__ += ["deserialize", "serialize"]
+
+from keras_like.layers.rnn.gru import GRU, GRUCell  # noqa: E402
+from keras_like.layers.rnn.lstm import LSTM, LSTMCell  # noqa: E402
+from keras_like.layers.rnn.rnn import RNN  # noqa: E402
+from keras_like.layers.rnn.simple_rnn import SimpleRNN, SimpleRNNCell  # noqa: E402
+from keras_like.layers.rnn.stacked_rnn_cells import StackedRNNCells  # noqa: E402
+
+__all__ += ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "SimpleRNN", "SimpleRNNCell",
+            "StackedRNNCells"]

@@ -113,6 +113,15 @@ class Model(ModelSaving, Trainer, Layer):
 
     build._builds_by_calling = True
 
+    def reset_states(self):
+        """Resets the carried states of every stateful layer (RNNs built with stateful=True).
+
+        Keras 2's `Model.reset_states`; Keras 3 leaves it to each layer's `reset_state()`.
+        """
+        for layer in self._flatten_layers(include_self=False):
+            if getattr(layer, "stateful", False) and hasattr(layer, "reset_state"):
+                layer.reset_state()
+
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
                 show_trainable=False, layer_range=None):
         from keras_like.utils.summary_utils import print_summary

@@ -36,7 +36,11 @@ def _to_meta(structure, standin):
     def convert(x):
         if type(x) is KerasTensor:
             shape = [standin if d is None else d for d in x.shape]
-            return E.full(shape, 0.0, x.dtype, "meta")
+            meta = E.full(shape, 0.0, x.dtype, "meta")
+            mask = getattr(x, "_keras_mask", None)
+            if type(mask) is KerasTensor:
+                meta._keras_mask = convert(mask)
+            return meta
         return x
 
     return _map_keras_tensors(convert, structure)
@@ -55,7 +59,13 @@ def _merge_specs(first, second):
         if type(a) is not Tensor:
             return a
         shape = tuple(da if da == db else None for da, db in zip(a.shape, b.shape))
-        return KerasTensor(shape, a.dtype)
+        spec = KerasTensor(shape, a.dtype)
+        # A Keras mask travels with the symbolic tensor, so layers and models built on it
+        # know it (Keras's KerasTensor._keras_mask).
+        mask = getattr(a, "_keras_mask", None)
+        if type(mask) is Tensor:
+            spec._keras_mask = merge(mask, getattr(b, "_keras_mask", mask))
+        return spec
 
     return tree.map_structure(merge, first, second)
 
