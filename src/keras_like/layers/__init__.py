@@ -161,11 +161,7 @@ from keras_like.layers.preprocessing.image.resizing import Resizing  # noqa: E40
 __all__ += ["CenterCrop", "RandomBrightness", "RandomContrast", "RandomCrop", "RandomFlip",
             "RandomRotation", "RandomTranslation", "RandomZoom", "Resizing"]
 
-from keras_like.layers.preprocessing.hashed_crossing import HashedCrossing  # noqa: E402
-from keras_like.layers.preprocessing.hashing import Hashing  # noqa: E402
-from keras_like.layers.preprocessing.text_vectorization import TextVectorization  # noqa: E402
 
-__all__ += ["HashedCrossing", "Hashing", "TextVectorization"]
 
 from keras_like.layers.serialization import deserialize, serialize  # noqa: E402
 
