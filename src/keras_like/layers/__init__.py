@@ -175,3 +175,9 @@ from keras_like.layers.rnn.stacked_rnn_cells import StackedRNNCells  # noqa: E40
 
 __all__ += ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "SimpleRNN", "SimpleRNNCell",
             "StackedRNNCells"]
+
+from keras_like.layers.preprocessing.hashed_crossing import HashedCrossing  # noqa: E402
+from keras_like.layers.preprocessing.hashing import Hashing  # noqa: E402
+from keras_like.layers.preprocessing.text_vectorization import TextVectorization  # noqa: E402
+
+__all__ += ["HashedCrossing", "Hashing", "TextVectorization"]

@@ -34,6 +34,7 @@ _LAZY = {
     "array_to_img": "keras_like.utils.image_utils",
     "save_img": "keras_like.utils.image_utils",
     "image_dataset_from_directory": "keras_like.utils.image_dataset_utils",
+    "text_dataset_from_directory": "keras_like.utils.text_dataset_utils",
 }
 
 
