@@ -34,7 +34,10 @@ def run_layer_test(layer_cls, init_kwargs=None, input_shape=(2, 3), input_dtype=
         init_kwargs: constructor arguments; each must come back from `get_config()`.
         input_shape / input_dtype: random inputs when `input_data` is not given (a list of
             shapes gives a list of inputs, as merge layers take).
-        input_data: an array, or a list of arrays for multi-input layers.
+        input_data: an array, or a list of arrays for multi-input layers, or a dict of
+            keyword arguments for layers called as `layer(query=q, value=v, ...)`; a dict
+            value may be an array or a list of arrays (`{"inputs": [q, v], "mask": [m, n]}`).
+            Every array is a model input of the functional-model checks.
         call_kwargs: extra keyword arguments for every call.
         reference: NumPy function `reference(inputs, *weights)` giving the expected inference
             output (`weights` in `layer.weights` order, as NumPy arrays).
@@ -65,7 +68,7 @@ def run_layer_test(layer_cls, init_kwargs=None, input_shape=(2, 3), input_dtype=
     init_kwargs = dict(init_kwargs or {})
     call_kwargs = dict(call_kwargs or {})
     case = _Case(layer_cls, init_kwargs, call_kwargs, custom_objects, atol, rtol,
-                 _inputs(input_data, input_shape, input_dtype))
+                 *_inputs(input_data, input_shape, input_dtype))
 
     layer = layer_cls(**init_kwargs)
     assert not layer.weights, "a layer must not create weights before it is built"
@@ -97,14 +100,31 @@ def run_layer_test(layer_cls, init_kwargs=None, input_shape=(2, 3), input_dtype=
 class _Case:
     """The layer class, its arguments and the (NumPy) inputs one run_layer_test call uses."""
 
-    def __init__(self, layer_cls, init_kwargs, call_kwargs, custom_objects, atol, rtol, inputs):
+    def __init__(self, layer_cls, init_kwargs, call_kwargs, custom_objects, atol, rtol, inputs,
+                 keywords=None):
         self.layer_cls, self.init_kwargs, self.call_kwargs = layer_cls, init_kwargs, call_kwargs
         self.custom_objects, self.atol, self.rtol = custom_objects, atol, rtol
+        # keywords: {call argument: index into `arrays`, or a list of indices} (dict inputs).
+        self.keywords = keywords
         self.multi = isinstance(inputs, list)
         self.arrays = inputs if self.multi else [inputs]
 
     def pack(self, items):
+        """The layer's inputs (a dict of keyword arguments for dict inputs)."""
+        if self.keywords is not None:
+            return {name: [items[i] for i in index] if isinstance(index, list) else items[index]
+                    for name, index in self.keywords.items()}
         return list(items) if self.multi else items[0]
+
+    def model_pack(self, items):
+        """A functional model's inputs: one array, or the flat list of all of them."""
+        return list(items) if self.multi else items[0]
+
+    def invoke(self, layer, items, **kwargs):
+        packed = self.pack(items)
+        if self.keywords is not None:
+            return layer(**packed, **kwargs)
+        return layer(packed, **kwargs)
 
     def kwargs_for(self, layer, **kwargs):
         """The call's keyword arguments. A call without `training` is an inference call
@@ -117,7 +137,7 @@ class _Case:
 
     def call(self, layer, arrays=None, **kwargs):
         tensors = [ops.convert_to_tensor(a) for a in (arrays or self.arrays)]
-        out = layer(self.pack(tensors), **self.kwargs_for(layer, **kwargs))
+        out = self.invoke(layer, tensors, **self.kwargs_for(layer, **kwargs))
         assert hasattr(out, "shape") and not isinstance(out, (list, tuple)), \
             "run_layer_test handles layers with one output tensor"
         return out
@@ -137,14 +157,26 @@ class _Case:
 
 
 def _inputs(input_data, input_shape, input_dtype):
+    """(inputs, keywords): an array or a list of arrays, and for dict input data the map
+    from call argument to the index (or list of indices) of its arrays."""
+    if isinstance(input_data, dict):
+        arrays, keywords = [], {}
+        for name, value in input_data.items():
+            if isinstance(value, (list, tuple)):
+                keywords[name] = list(range(len(arrays), len(arrays) + len(value)))
+                arrays.extend(np.asarray(a) for a in value)
+            else:
+                keywords[name] = len(arrays)
+                arrays.append(np.asarray(value))
+        return arrays, keywords
     if input_data is not None:
         if isinstance(input_data, (list, tuple)):
-            return [np.asarray(a) for a in input_data]
-        return np.asarray(input_data)
+            return [np.asarray(a) for a in input_data], None
+        return np.asarray(input_data), None
     if isinstance(input_shape, list):
         dtypes = input_dtype if isinstance(input_dtype, list) else [input_dtype] * len(input_shape)
-        return [random_array(s, d, -1.0, 1.0) for s, d in zip(input_shape, dtypes)]
-    return random_array(input_shape, input_dtype, -1.0, 1.0)
+        return [random_array(s, d, -1.0, 1.0) for s, d in zip(input_shape, dtypes)], None
+    return random_array(input_shape, input_dtype, -1.0, 1.0), None
 
 
 def _expected(reference, expected_output, case, layer):
@@ -207,13 +239,13 @@ def _check_functional_model(case, layer, out):
     """A functional model around a fresh layer: symbolic shapes match the eager call; the
     original's weights give its outputs; a model rebuilt from config matches too."""
     inputs = _symbolic_inputs(case)
-    symbolic = case.layer_cls(**case.init_kwargs)(case.pack(inputs), **case.call_kwargs)
+    symbolic = case.invoke(case.layer_cls(**case.init_kwargs), inputs, **case.call_kwargs)
     assert tuple(symbolic.shape)[1:] == tuple(out.shape)[1:], (symbolic.shape, out.shape)
     assert symbolic.shape[0] is None, symbolic.shape
     assert str(symbolic.dtype) == str(out.dtype), (symbolic.dtype, out.dtype)
-    model = keras.Model(case.pack(inputs), symbolic)
+    model = keras.Model(case.model_pack(inputs), symbolic)
     model.set_weights(layer.get_weights())
-    tensors = case.pack([ops.convert_to_tensor(a) for a in case.arrays])
+    tensors = case.model_pack([ops.convert_to_tensor(a) for a in case.arrays])
     case.assert_close(model(tensors, training=False), out, "a functional model given the "
                       "layer's weights gives different outputs")
     with custom_object_scope(case.custom_objects):
@@ -242,7 +274,7 @@ def check_save_load_round_trip(model, case, out):
         path = os.path.join(tmp, "model.keras")
         model.save(path)
         loaded = load_model(path, custom_objects=case.custom_objects)
-    tensors = case.pack([ops.convert_to_tensor(a) for a in case.arrays])
+    tensors = case.model_pack([ops.convert_to_tensor(a) for a in case.arrays])
     case.assert_close(loaded(tensors, training=False), out,
                       "a saved and reloaded model gives different outputs")
 
@@ -266,7 +298,7 @@ def _check_gradients(case, layer, rtol, atol):
     tensors = [ops.convert_to_tensor(a) for a in arrays]
     with keras.GradientTape() as tape:
         tape.watch([tensors[i] for i in float_inputs])
-        y = layer64(case.pack(tensors), **case.kwargs_for(layer64))
+        y = case.invoke(layer64, tensors, **case.kwargs_for(layer64))
         loss = ops.sum(ops.multiply(y, ops.convert_to_tensor(c)))
     grads = tape.gradient(loss, [tensors[i] for i in float_inputs] + variables)
 
@@ -301,7 +333,7 @@ def _check_training_step(case, model, random):
     nonzero gradient (in inference or training mode); for a deterministic layer, by exactly
     -learning_rate * the training-mode gradient."""
     weights = list(model.trainable_weights)
-    tensors = case.pack([ops.convert_to_tensor(a) for a in case.arrays])
+    tensors = case.model_pack([ops.convert_to_tensor(a) for a in case.arrays])
     out = model(tensors, training=False)
     if not weights or not _is_float(out.dtype):
         return
@@ -310,7 +342,7 @@ def _check_training_step(case, model, random):
     training = _loss_gradients(model, tensors, target, weights, training=True)
     before = [w.numpy().copy() for w in weights]
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=LEARNING_RATE), loss=_dot_loss)
-    model.train_on_batch(case.np_inputs(), target)
+    model.train_on_batch(case.model_pack([np.array(a) for a in case.arrays]), target)
     moving = 0
     for w, g_inference, g_training, old in zip(weights, inference, training, before):
         if not (np.any(g_inference) or np.any(g_training)):

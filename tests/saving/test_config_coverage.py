@@ -237,6 +237,16 @@ LAYERS = {
 }
 for _name in ("Add", "Average", "Maximum", "Minimum", "Multiply", "Subtract"):
     LAYERS[_name] = ({}, "pair")
+LAYERS.update({
+    "Attention": (dict(use_scale=True, score_mode="concat", dropout=0.2, seed=1), "pair"),
+    "AdditiveAttention": (dict(use_scale=False, dropout=0.1), "pair"),
+    "MultiHeadAttention": (dict(num_heads=2, key_dim=3, value_dim=2, output_shape=5,
+                                use_gate=True, sliding_window=2, attention_axes=(1,),
+                                kernel_regularizer="l2", seed=4), "self_attention"),
+    "GroupedQueryAttention": (dict(head_dim=2, num_query_heads=4, num_key_value_heads=2,
+                                   use_bias=False, sliding_window=3, dropout=0.1),
+                              "self_attention"),
+})
 
 # Base classes whose get_config raises in Keras too: a subclass must write its own.
 ABSTRACT = {"regularizers.Regularizer", "schedules.LearningRateSchedule"}
@@ -244,7 +254,8 @@ ABSTRACT = {"regularizers.Regularizer", "schedules.LearningRateSchedule"}
 
 def _inputs(kind):
     rng = np.random.default_rng(0)
-    shapes = {"x": (2, 3), "x3": (2, 3, 4), "x4": (2, 3, 4, 5), "x5": (2, 2, 3, 4, 5)}
+    shapes = {"x": (2, 3), "x3": (2, 3, 4), "x4": (2, 3, 4, 5), "x5": (2, 2, 3, 4, 5),
+              "self_attention": (2, 3, 4)}
     if kind in shapes:
         return rng.uniform(-1.0, 1.0, shapes[kind]).astype("float32")
     if kind == "pair":
@@ -260,6 +271,8 @@ def _call(layer, kind):
     if kind == "strings":  # the engine has no string tensors: StringLookup takes NumPy
         return ops.convert_to_numpy(layer(x))
     x = [ops.convert_to_tensor(a) for a in x] if isinstance(x, list) else ops.convert_to_tensor(x)
+    if kind == "self_attention":  # query and value as two arguments
+        return ops.convert_to_numpy(layer(x, x, training=False))
     return ops.convert_to_numpy(layer(x, training=False))
 
 
@@ -444,6 +457,7 @@ CATALOG_CALLS = {
     "GRU": lambda: layers.GRU(8, name="gru"),
     "GRU (reset_after=False)": lambda: layers.GRU(8, reset_after=False, name="gru_v1"),
     "SimpleRNN": lambda: layers.SimpleRNN(8, name="simple_rnn"),
+    "MultiHeadAttention": lambda: layers.MultiHeadAttention(2, 8, name="mha"),
 }
 
 
@@ -462,6 +476,10 @@ def test_catalog_calls_cover_every_layer_type_we_have():
 
 
 def _build(layer, build_config):
+    if "shapes_dict" in build_config:  # one argument per shape: query_shape -> query=
+        layer(**{name[:-len("_shape")]: layers.Input(batch_shape=shape)
+                 for name, shape in build_config["shapes_dict"].items()})
+        return
     shape = build_config["input_shape"]
     several = shape and isinstance(shape[0], list)
     inputs = [layers.Input(batch_shape=s) for s in shape] if several else \

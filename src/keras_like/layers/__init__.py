@@ -161,7 +161,11 @@ from keras_like.layers.preprocessing.image.resizing import Resizing  # noqa: E40
 __all__ += ["CenterCrop", "RandomBrightness", "RandomContrast", "RandomCrop", "RandomFlip",
             "RandomRotation", "RandomTranslation", "RandomZoom", "Resizing"]
 
+from keras_like.layers.preprocessing.hashed_crossing import HashedCrossing  # noqa: E402
+from keras_like.layers.preprocessing.hashing import Hashing  # noqa: E402
+from keras_like.layers.preprocessing.text_vectorization import TextVectorization  # noqa: E402
 
+__all__ += ["HashedCrossing", "Hashing", "TextVectorization"]
 
 from keras_like.layers.serialization import deserialize, serialize  # noqa: E402
 
@@ -176,8 +180,13 @@ from keras_like.layers.rnn.stacked_rnn_cells import StackedRNNCells  # noqa: E40
 __all__ += ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "SimpleRNN", "SimpleRNNCell",
             "StackedRNNCells"]
 
-from keras_like.layers.preprocessing.hashed_crossing import HashedCrossing  # noqa: E402
-from keras_like.layers.preprocessing.hashing import Hashing  # noqa: E402
-from keras_like.layers.preprocessing.text_vectorization import TextVectorization  # noqa: E402
+from keras_like.layers.attention.additive_attention import AdditiveAttention  # noqa: E402
+from keras_like.layers.attention.attention import Attention  # noqa: E402
+from keras_like.layers.attention.grouped_query_attention import (  # noqa: E402
+    GroupedQueryAttention,
+    GroupQueryAttention,
+)
+from keras_like.layers.attention.multi_head_attention import MultiHeadAttention  # noqa: E402
 
-__all__ += ["HashedCrossing", "Hashing", "TextVectorization"]
+__all__ += ["AdditiveAttention", "Attention", "GroupQueryAttention", "GroupedQueryAttention",
+            "MultiHeadAttention"]

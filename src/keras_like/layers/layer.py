@@ -352,15 +352,22 @@ class Layer(Operation):
     def _build_once(self, args, kwargs):
         params = _method_params(type(self), "build")
         shapes = {}
-        if len(params) == 1 and args:
-            shapes[params[0].name] = _shapes(args[0])
+        first = args[0] if args else None
+        if first is None and len(params) == 1:
+            # As Keras, a one-argument build gets the first tensor argument, even one passed
+            # by name (`layer(inputs=[q, v])`).
+            first = next((kwargs[p.name] for p in self._call_params
+                          if _holds_tensors(kwargs.get(p.name))), None)
+        if len(params) == 1 and first is not None:
+            shapes[params[0].name] = _shapes(first)
         else:
             call_names = [p.name for p in self._call_params]
             bound = dict(zip(call_names, args))
             bound.update(kwargs)
             for p in params:
                 key = p.name[:-6] if p.name.endswith("_shape") else p.name
-                if key in bound:
+                # As Keras, an argument left None (MultiHeadAttention's key) has no shape.
+                if bound.get(key) is not None:
                     shapes[p.name] = _shapes(bound[key])
         build = type(self).build
         # Subclassed models build lazily through their first call; their default
@@ -419,9 +426,13 @@ class Layer(Operation):
             args = (_convert_inputs(args[0]), *args[1:])
         if any_symbolic(args, kwargs):
             self._maybe_build(args, kwargs)
-            if self._call_has_training_arg and "training" not in kwargs:
-                # As Keras, the node records the training value this call resolves to, so a
-                # graph replayed without one gives each layer its own default again.
+            # As Keras, the node records the training value this call resolves to, so a
+            # graph replayed without one gives each layer its own default again. Keras does
+            # so only for a call on one tensor of the layer's dtype and nothing else (other
+            # calls record the arguments as given: `Attention()([q, v])`, `mha(q, v)`).
+            plain = not kwargs and len(args) == 1 and type(args[0]) is KerasTensor and \
+                args[0].dtype == self.compute_dtype
+            if self._call_has_training_arg and plain:
                 outer = _context()
                 training = outer.training if outer is not None and outer.training is not None \
                     else self._call_training_default
@@ -455,11 +466,18 @@ class Layer(Operation):
                 kwargs["training"] = training
         else:
             kwargs.pop("training", None)
+        # Keras's first argument, also when it is passed by name (`mha(query=q, value=v)`).
+        first_arg = args[0] if args else _first_named_argument(type(self), kwargs)
         previous_mask = None
-        if args:
-            previous_mask = _collect_mask(args[0])
+        if first_arg is not None:
+            previous_mask = _collect_mask(first_arg)
         if self._call_has_mask_arg and "mask" not in kwargs and previous_mask is not None:
             kwargs["mask"] = previous_mask
+        if _input_mask_params(type(self)):
+            args = _fill_input_masks(type(self), args, kwargs)
+        if kwargs.get("mask") is not None:
+            # An explicit mask is what compute_mask sees (Keras's `previous_mask`).
+            previous_mask = kwargs["mask"]
         if self.autocast and args:
             args = (self._autocast(args[0]), *args[1:])
         context = _CallContext(training) if outer is None else outer
@@ -475,11 +493,10 @@ class Layer(Operation):
             _call_context.current = outer
         if self.activity_regularizer is not None:
             for out in tree.flatten(outputs):
-                self.add_loss(self.activity_regularizer(out))
-        if self.supports_masking and args:
-            mask = self.compute_mask(args[0], previous_mask)
-            if mask is not None:
-                _set_mask(outputs, mask)
+                if type(out) is Tensor:
+                    self.add_loss(_activity_loss(self.activity_regularizer, out))
+        if self.supports_masking and first_arg is not None:
+            _set_mask_metadata(self, first_arg, outputs, previous_mask)
         return outputs
 
     def _autocast(self, inputs):
@@ -632,9 +649,82 @@ def _collect_mask(inputs):
     return getattr(inputs, "_keras_mask", None)
 
 
-def _set_mask(outputs, mask):
+def _activity_loss(regularizer, output):
+    """Keras 3.15's activity penalty: divided by the batch size, so its strength does not
+    depend on how many samples a batch holds."""
+    from keras_like import ops
+
+    loss = regularizer(output)
+    if len(output.shape) > 0:
+        loss = ops.divide_no_nan(loss, ops.cast(ops.shape(output)[0], loss.dtype))
+    return loss
+
+
+def _set_mask_metadata(layer, inputs, outputs, previous_mask):
+    """Keras's `Layer._set_mask_metadata`: outputs that already carry a mask (set by `call`)
+    keep it; the others take `compute_mask`'s masks in order, so a single mask goes to the
+    first output only (MultiHeadAttention's attention scores do not get the query mask)."""
     flat = tree.flatten(outputs)
-    masks = tree.flatten(mask) if isinstance(mask, (list, tuple)) else [mask] * len(flat)
-    for out, m in zip(flat, masks):
-        if type(out) is Tensor:
-            out._keras_mask = m
+    if all(getattr(out, "_keras_mask", None) is not None for out in flat):
+        return
+    masks = layer.compute_mask(inputs, previous_mask)
+    if masks is None:
+        return
+    for out, mask in zip(flat, tree.flatten(masks)):
+        if mask is not None and type(out) is Tensor and getattr(out, "_keras_mask", None) is None:
+            out._keras_mask = mask
+
+
+def _first_named_argument(cls, kwargs):
+    params = _method_params(cls, "call")
+    return kwargs.get(params[0].name) if params else None
+
+
+_input_mask_cache = {}
+
+
+def _input_mask_params(cls):
+    """((argument name, its `<name>_mask` argument, that one's position), ...) of `call`."""
+    found = _input_mask_cache.get(cls)
+    if found is None:
+        names = [p.name for p in _method_params(cls, "call")]
+        found = tuple((n, f"{n}_mask", names.index(f"{n}_mask")) for n in names
+                      if f"{n}_mask" in names)
+        _input_mask_cache[cls] = found
+    return found
+
+
+def _holds_tensors(value):
+    import numpy as np
+
+    def is_tensor(x):
+        return type(x) in (Tensor, KerasTensor) or isinstance(x, np.ndarray)
+
+    if is_tensor(value):
+        return True
+    return isinstance(value, (list, tuple, dict)) and bool(value) and all(
+        x is None or is_tensor(x) for x in tree.flatten(value))
+
+
+def _fill_input_masks(cls, args, kwargs):
+    """Keras's mask step for calls with several tensor arguments: each `<x>_mask` argument
+    left None takes the `_keras_mask` of argument `<x>` (MultiHeadAttention's query_mask,
+    value_mask, key_mask). Returns the positional arguments (a mask may be one of them)."""
+    params = _method_params(cls, "call")
+    bound = {p.name: a for p, a in zip(params, args)}
+    bound.update(kwargs)
+    if sum(1 for v in bound.values() if _holds_tensors(v)) < 2:
+        return args
+    args = list(args)
+    for name, mask_name, mask_position in _input_mask_params(cls):
+        value = bound.get(name)
+        if bound.get(mask_name) is not None or not _holds_tensors(value):
+            continue
+        mask = _collect_mask(value)
+        if mask is None:
+            continue
+        if mask_position < len(args):
+            args[mask_position] = mask
+        else:
+            kwargs[mask_name] = mask
+    return tuple(args)

@@ -746,7 +746,7 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
     Args:
         query: `(B, T, N, H)`.
         key: `(B, S, K, H)`; `N` must be a multiple of `K` (grouped-query attention).
-        value: `(B, S, K, H)`.
+        value: `(B, S, K, Hv)`; the head size may differ from the key's.
         bias: Added to the logits; broadcastable to `(B, N, T, S)`.
         mask: Boolean, broadcastable to `(B, N, T, S)`; True marks positions that take part.
         scale: Logit scale (default `1 / sqrt(H)`).
@@ -755,7 +755,7 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
         attn_logits_soft_cap: Unsupported (JAX-on-TPU only in Keras).
 
     Returns:
-        `(B, T, N, H)`, like `query`.
+        `(B, T, N, Hv)`: like `query`, with the value's head size.
 
     Example:
     >>> import numpy as np
@@ -779,11 +779,15 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
             f"query.shape={q.shape}, key.shape={k.shape}, value.shape={v.shape}."
         )
     n_heads, kv_heads = q.shape[2], k.shape[2]
-    if tuple(k.shape) != tuple(v.shape) or n_heads % kv_heads or q.shape[3] != k.shape[3]:
+    # The value's head size may differ from the key's (MultiHeadAttention's value_dim), as
+    # with Keras's TensorFlow and PyTorch backends.
+    if tuple(k.shape[:3]) != tuple(v.shape[:3]) or n_heads % kv_heads or \
+            q.shape[3] != k.shape[3]:
         raise ValueError(
-            "`dot_product_attention`: key and value must have the same shape, the query's "
-            "head count must be a multiple of the key's, and head sizes must match. Received: "
-            f"query.shape={q.shape}, key.shape={k.shape}, value.shape={v.shape}."
+            "`dot_product_attention`: key and value must agree in all but the last axis, the "
+            "query's head count must be a multiple of the key's, and the query's and key's "
+            f"head sizes must match. Received: query.shape={q.shape}, key.shape={k.shape}, "
+            f"value.shape={v.shape}."
         )
     out_dtype = result_type(q.dtype, k.dtype)  # Keras: float16 with bfloat16 gives float32
     q, k, v = (t if t.dtype == out_dtype else E.cast(t, out_dtype) for t in (q, k, v))

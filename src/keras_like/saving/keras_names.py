@@ -144,6 +144,18 @@ _PUBLIC_CLASS_PATHS = {
 }
 
 
+# Classes Keras exports (and names in its configs) under another name than their own.
+_PUBLIC_CLASS_NAMES = {
+    "keras_like.layers.attention.grouped_query_attention.GroupedQueryAttention":
+        "GroupQueryAttention",
+}
+
+
+def public_class_name(cls):
+    """The `class_name` Keras writes for keras_like's class `cls` (its export name)."""
+    return _PUBLIC_CLASS_NAMES.get(f"{cls.__module__}.{cls.__qualname__}", cls.__name__)
+
+
 def public_path(cls):
     """(module, registered_name) Keras writes for keras_like's class `cls`, or None when
     `cls` is not one of ours."""

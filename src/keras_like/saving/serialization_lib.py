@@ -190,8 +190,8 @@ def _class_entry(cls, inner_config):
     public = keras_names.public_path(cls)
     if public is not None and not is_registered(cls):
         module, registered = public
-        return {"module": module, "class_name": cls.__name__, "config": inner_config,
-                "registered_name": registered}
+        return {"module": module, "class_name": keras_names.public_class_name(cls),
+                "config": inner_config, "registered_name": registered}
     module = cls.__module__
     return {"module": None if module == "__main__" else module, "class_name": cls.__name__,
             "config": inner_config, "registered_name": get_registered_name(cls)}

@@ -5,7 +5,8 @@ from keras_like.layers.layer import Layer
 
 
 class ActivityRegularization(Layer):
-    """Passes its inputs through and adds `l1 * sum(|x|) + l2 * sum(x ** 2)` to `losses`.
+    """Passes its inputs through and adds `(l1 * sum(|x|) + l2 * sum(x ** 2)) / batch_size`
+    to `losses` (Keras 3.15 divides every activity penalty by the batch size).
 
     Args:
         l1: L1 regularization factor (positive float).
