@@ -62,6 +62,13 @@ void init_ops(nb::module_& m) {
         Release());
   m.def("max_pool_adjoint", &max_pool_adjoint, "x"_a, "pooled"_a, "ct"_a, "window"_a,
         "strides"_a, "before"_a, "after"_a, Release());
+  m.def("dot_product_attention", [](const Tensor& q, const Tensor& k, const Tensor& v,
+                                    std::optional<Tensor> bias, std::optional<Tensor> mask,
+                                    double scale, bool causal) {
+          return dot_product_attention(q, k, v, bias ? *bias : Tensor(), mask ? *mask : Tensor(),
+                                       scale, causal);
+        }, "q"_a, "k"_a, "v"_a, "bias"_a = nb::none(), "mask"_a = nb::none(), "scale"_a,
+        "causal"_a = false, Release());
   m.def("lstm_sequence", [](const Tensor& xproj, const Tensor& u, const Tensor& h0,
                             const Tensor& c0, std::optional<Tensor> mask, bool reverse) {
           return lstm_sequence(xproj, u, h0, c0, mask ? *mask : Tensor(), reverse);

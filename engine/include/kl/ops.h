@@ -102,4 +102,9 @@ Tensors simple_rnn_sequence(const Tensor& xproj, const Tensor& u, const Tensor& 
                             RecurrentActivation activation, const Tensor& mask = {},
                             bool reverse = false);
 
+// Fused scaled dot-product attention (see AttentionOp); `bias` and `mask` may be undefined.
+Tensor dot_product_attention(const Tensor& q, const Tensor& k, const Tensor& v,
+                             const Tensor& bias = {}, const Tensor& mask = {},
+                             double scale = 1.0, bool causal = false);
+
 }  // namespace kl

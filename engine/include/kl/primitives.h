@@ -762,4 +762,51 @@ class SimpleRnnSequenceGradOp : public RecurrentOp {
   bool differentiable() const override { return false; }
 };
 
+// Scaled dot-product attention softmax(q k^T * scale + bias) v in one pass over blocks of keys
+// (online softmax), so no (batch, heads, T, S) tensor is ever stored. Inputs (q, k, v[, bias]
+// [, mask]) in Keras's layout: q (B, T, N, H), k (B, S, K, H), v (B, S, K, Hv), N a multiple of
+// K (query head n reads key head n / (N / K)); bias (float) and mask (bool) are rank 4 with
+// every axis 1 or the full (B, N, T, S) extent. Masked and causal (s > t) logits become
+// -0.7 * max(dtype), as in Keras, so a fully masked row averages every value. Outputs (out
+// (B, T, N, Hv), stats (B, N, T, 2)): each row's max logit and its sum of exp(logit - max),
+// from which the backward pass recomputes the probabilities block by block. (A log-sum-exp
+// would lose the sum of a fully masked row, whose max is -0.7 * max(dtype).)
+class AttentionOp : public Op {
+ public:
+  AttentionOp(double scale, bool causal, bool has_bias, bool has_mask)
+      : scale_(scale), causal_(causal), has_bias_(has_bias), has_mask_(has_mask) {}
+  OpKind kind() const override { return OpKind::attention; }
+  const char* name() const override { return "dot_product_attention"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+  bool needs_outputs() const override { return true; }
+  bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
+  double scale() const { return scale_; }
+  bool causal() const { return causal_; }
+  bool has_bias() const { return has_bias_; }
+  bool has_mask() const { return has_mask_; }
+
+ protected:
+  double scale_;
+  bool causal_, has_bias_, has_mask_;
+};
+
+// (q, k, v[, bias][, mask], out, stats, dout) -> (dq, dk, dv[, dlogits]); dlogits (B, N, T, S),
+// the cotangent of the biased logits, only when the bias needs a gradient (it is then reduced
+// to the bias's shape).
+class AttentionGradOp : public AttentionOp {
+ public:
+  AttentionGradOp(double scale, bool causal, bool has_bias, bool has_mask, bool logits_grad)
+      : AttentionOp(scale, causal, has_bias, has_mask), logits_grad_(logits_grad) {}
+  OpKind kind() const override { return OpKind::attention_grad; }
+  const char* name() const override { return "dot_product_attention_grad"; }
+  std::vector<TensorSpec> infer(const Tensors& in) const override;
+  bool differentiable() const override { return false; }
+  bool needs_outputs() const override { return false; }
+  bool logits_grad() const { return logits_grad_; }
+
+ private:
+  bool logits_grad_;
+};
+
 }  // namespace kl

@@ -19,6 +19,7 @@ void register_window_kernels();
 void register_bias_activation_kernels();
 void register_conv_kernels();
 void register_recurrent_kernels();
+void register_attention_kernels();
 }  // namespace kl::cpu
 
 namespace kl::cpu {

@@ -8,14 +8,13 @@
 // Step s runs input time src(s) (T - 1 - s when reversed). Per-step outputs (hs, cs, gates) are
 // kept in processing order, as Keras returns them; cotangents of xproj are in input order. A
 // masked step carries the previous states through unchanged.
-#include <cblas.h>
-
 #include <algorithm>
 #include <cstring>
 #include <type_traits>
 #include <vector>
 
 #include "cpu/kernels.h"
+#include "cpu/row_major_gemm.h"
 #include "cpu/simd/vector_loops.h"
 #include "kl/thread_pool.h"
 
@@ -24,22 +23,11 @@ namespace {
 
 constexpr int64_t kRowsPerTask = 16;
 
-// C (M x N, ldc) = A (M x K, lda) @ op(B) + beta * C, with op(B) = B (K x N) or B^T (B N x K).
+// C = A @ op(B) + beta * C on one block of rows (see row_major_gemm.h).
 template <class T>
 void gemm(const T* a, int64_t lda, const T* b, int64_t ldb, bool b_transposed, T* c,
           int64_t ldc, int64_t M, int64_t N, int64_t K, T beta) {
-  if (K == 0) {
-    for (int64_t m = 0; m < M; ++m)
-      for (int64_t n = 0; n < N; ++n) c[m * ldc + n] = beta == T(0) ? T(0) : beta * c[m * ldc + n];
-    return;
-  }
-  auto tb = b_transposed ? CblasTrans : CblasNoTrans;
-  if constexpr (std::is_same_v<T, float>)
-    scipy_cblas_sgemm(CblasRowMajor, CblasNoTrans, tb, int(M), int(N), int(K), 1.0f, a, int(lda),
-                      b, int(ldb), beta, c, int(ldc));
-  else
-    scipy_cblas_dgemm(CblasRowMajor, CblasNoTrans, tb, int(M), int(N), int(K), 1.0, a, int(lda),
-                      b, int(ldb), beta, c, int(ldc));
+  row_major_gemm<T>(a, lda, false, b, ldb, b_transposed, c, ldc, M, N, K, beta);
 }
 
 template <class T>

@@ -26,6 +26,7 @@ void register_kernels() {
   register_bias_activation_kernels();
   register_conv_kernels();
   register_recurrent_kernels();
+  register_attention_kernels();
 }
 
 }  // namespace kl::cpu

@@ -793,6 +793,36 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
     q, k, v = (t if t.dtype == out_dtype else E.cast(t, out_dtype) for t in (q, k, v))
     if scale is None:
         scale = 1.0 / _math.sqrt(q.shape[3])
+    if out_dtype in ("float32", "float64"):
+        logits_shape = (q.shape[0], n_heads, q.shape[1], k.shape[1])
+        if bias is not None:
+            bias = _logits_operand(bias, out_dtype, logits_shape, "bias")
+        if mask is not None:
+            mask = _logits_operand(mask, "bool", logits_shape, "mask")
+        return E.dot_product_attention(q, k, v, bias, mask, float(scale), bool(is_causal))
+    return _unfused_attention(q, k, v, bias, mask, scale, is_causal, out_dtype)
+
+
+def _logits_operand(x, dtype, logits_shape, what):
+    """`bias` or `mask` as the rank-4 operand the fused kernel broadcasts against the logits
+    `(B, N, T, S)`: NumPy's rules, leading axes added as needed."""
+    x = tensor(x)
+    if x.dtype != dtype:
+        x = E.cast(x, dtype)
+    shape = tuple(x.shape)
+    padded = (1,) * (4 - len(shape)) + shape
+    if len(shape) > 4 or any(d not in (1, full) for d, full in zip(padded, logits_shape)):
+        raise ValueError(
+            f"`dot_product_attention`: the {what} must broadcast to the logits' shape "
+            f"(batch, num_heads, query_len, key_len) = {logits_shape}. Received: "
+            f"{what}.shape={shape}."
+        )
+    return x if shape == padded else E.reshape(x, list(padded))
+
+
+def _unfused_attention(q, k, v, bias, mask, scale, is_causal, out_dtype):
+    """float16/bfloat16 attention from primitives, softmax in float32 as Keras does."""
+    n_heads, kv_heads = q.shape[2], k.shape[2]
     q = E.transpose(q, [0, 2, 1, 3])  # B N T H
     k = E.transpose(k, [0, 2, 3, 1])  # B K H S
     v = E.transpose(v, [0, 2, 1, 3])  # B K S H
