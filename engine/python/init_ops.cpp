@@ -74,9 +74,11 @@ void init_ops(nb::module_& m) {
           return lstm_sequence(xproj, u, h0, c0, mask ? *mask : Tensor(), reverse);
         }, "xproj"_a, "u"_a, "h0"_a, "c0"_a, "mask"_a = nb::none(), "reverse"_a = false,
         Release());
-  m.def("gru_sequence", [](const Tensor& xproj, const Tensor& u, const Tensor& rbias,
+  m.def("gru_sequence", [](const Tensor& xproj, const Tensor& u, std::optional<Tensor> rbias,
                            const Tensor& h0, std::optional<Tensor> mask, bool reverse) {
-          return gru_sequence(xproj, u, rbias, h0, mask ? *mask : Tensor(), reverse);
+          // No recurrent bias: the reset-before GRU (reset_after=False).
+          return gru_sequence(xproj, u, rbias ? *rbias : Tensor(), h0, mask ? *mask : Tensor(),
+                              reverse);
         }, "xproj"_a, "u"_a, "rbias"_a, "h0"_a, "mask"_a = nb::none(), "reverse"_a = false,
         Release());
   m.def("simple_rnn_sequence", [](const Tensor& xproj, const Tensor& u, const Tensor& h0,

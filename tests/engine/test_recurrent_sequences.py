@@ -65,6 +65,20 @@ def gru_reference(xproj, u, rbias, h0, mask=None, reverse=False):
     return run_steps(step, xproj, [h0], mask, reverse)
 
 
+def gru_reset_before_reference(xproj, u, h0, mask=None, reverse=False):
+    """Keras's reset_after=False: the reset gate scales h before the candidate's product."""
+    units = u.shape[0]
+
+    def step(x, states):
+        (h,) = states
+        zr = sigmoid(x[:, :2 * units] + h @ u[:, :2 * units])
+        z, r = zr[:, :units], zr[:, units:]
+        candidate = np.tanh(x[:, 2 * units:] + (r * h) @ u[:, 2 * units:])
+        return [z * h + (1 - z) * candidate]
+
+    return run_steps(step, xproj, [h0], mask, reverse)
+
+
 def simple_reference(xproj, u, h0, activation="tanh", mask=None, reverse=False):
     def step(x, states):
         return [ACTIVATIONS[activation](x + states[0] @ u)]
@@ -72,7 +86,7 @@ def simple_reference(xproj, u, h0, activation="tanh", mask=None, reverse=False):
     return run_steps(step, xproj, [h0], mask, reverse)
 
 
-GATES = {"lstm": 4, "gru": 3, "simple": 1}
+GATES = {"lstm": 4, "gru": 3, "gru_reset_before": 3, "simple": 1}
 
 
 def case(kind, batch, steps, units, dtype, seed=0, masked=False):
@@ -99,6 +113,9 @@ def engine_call(kind, arrays, mask=None, reverse=False, activation="tanh"):
     if kind == "gru":
         hs, _ = E.gru_sequence(*tensors, mask=m, reverse=reverse)
         return [hs]
+    if kind == "gru_reset_before":  # no recurrent bias selects reset_after=False
+        hs, _ = E.gru_sequence(tensors[0], tensors[1], None, tensors[2], mask=m, reverse=reverse)
+        return [hs]
     return [E.simple_rnn_sequence(*tensors, activation=activation, mask=m, reverse=reverse)]
 
 
@@ -108,10 +125,12 @@ def reference_call(kind, arrays, mask=None, reverse=False, activation="tanh"):
         return lstm_reference(*a.values(), mask=mask, reverse=reverse)
     if kind == "gru":
         return gru_reference(*a.values(), mask=mask, reverse=reverse)
+    if kind == "gru_reset_before":
+        return gru_reset_before_reference(*a.values(), mask=mask, reverse=reverse)
     return simple_reference(*a.values(), activation=activation, mask=mask, reverse=reverse)
 
 
-KINDS = ["lstm", "gru", "simple"]
+KINDS = ["lstm", "gru", "gru_reset_before", "simple"]
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -209,6 +228,8 @@ BAD_CALLS = {
                    f"{_z((2, 2))}, mask={_z((2, 3))})"),
     "gru bias of the wrong size": ("gru_sequence", f"E.gru_sequence({_z((2, 3, 6))}, "
                                    f"{_z((2, 6))}, {_z((4,))}, {_z((2, 2))})"),
+    "reset-before state of the wrong size": ("gru_sequence", f"E.gru_sequence({_z((2, 3, 6))}, "
+                                             f"{_z((2, 6))}, None, {_z((2, 3))})"),
     "simple kernel not square": ("simple_rnn_sequence", f"E.simple_rnn_sequence({_z((2, 3, 2))}, "
                                  f"{_z((2, 3))}, {_z((2, 2))})"),
     "unknown activation": ("simple_rnn_sequence", f"E.simple_rnn_sequence({_z((2, 3, 2))}, "

@@ -2,6 +2,8 @@
 from Keras's equations (tests/rnn_reference.py), through run_layer_test, and the fused layers
 against their step-by-step cells with the same weights."""
 
+import functools
+
 import numpy as np
 import pytest
 import rnn_reference as ref
@@ -20,6 +22,9 @@ MASK[2, 1] = False
 KINDS = {
     "lstm": (layers.LSTM, layers.LSTMCell, lambda u: ref.lstm_step(u), 2),
     "gru": (layers.GRU, layers.GRUCell, lambda u: ref.gru_step(u), 1),
+    "gru_reset_before": (functools.partial(layers.GRU, reset_after=False),
+                         functools.partial(layers.GRUCell, reset_after=False),
+                         lambda u: ref.gru_step(u, False), 1),
     "simple": (layers.SimpleRNN, layers.SimpleRNNCell, lambda u: ref.simple_step(), 1),
 }
 
@@ -39,11 +44,13 @@ def reference_for(kind, units, return_sequences=False, go_backwards=False, reset
 @pytest.mark.parametrize("return_sequences", [False, True])
 @pytest.mark.parametrize("go_backwards", [False, True])
 def test_layer_contract(kind, return_sequences, go_backwards):
-    layer_cls = KINDS[kind][0]
+    layer_cls, preset = KINDS[kind][0], {}
+    if isinstance(layer_cls, functools.partial):  # the config must carry the preset kwargs
+        layer_cls, preset = layer_cls.func, layer_cls.keywords
     run_layer_test(
         layer_cls,
         init_kwargs={"units": 3, "return_sequences": return_sequences,
-                     "go_backwards": go_backwards},
+                     "go_backwards": go_backwards, **preset},
         input_shape=(2, 4, 3),
         reference=reference_for(kind, 3, return_sequences, go_backwards),
         expected_output_shape=(2, 4, 3) if return_sequences else (2, 3),
@@ -151,14 +158,14 @@ def test_fused_path_is_taken_only_where_it_applies(monkeypatch):
     layers.LSTM(3)(X)
     layers.GRU(3)(X)
     layers.SimpleRNN(3, activation="relu")(X)
-    assert len(calls) == 3
     layers.GRU(3, reset_after=False)(X)
+    assert len(calls) == 4
     layers.LSTM(3, activation="relu")(X)
     layers.LSTM(3, use_cudnn=False)(X)
     layers.LSTM(3, recurrent_dropout=0.5)(X, training=True)
-    assert len(calls) == 3
-    layers.LSTM(3, recurrent_dropout=0.5)(X, training=False)
     assert len(calls) == 4
+    layers.LSTM(3, recurrent_dropout=0.5)(X, training=False)
+    assert len(calls) == 5
 
 
 def test_use_cudnn_true_requires_the_fused_loop():

@@ -94,6 +94,7 @@ void assign(const Tensor& dst, const Tensor& src);
 
 // The whole-sequence recurrences (see RecurrentOp); `mask` may be an undefined Tensor.
 // lstm_sequence -> {hs, cs, gates}; gru_sequence -> {hs, gates}; simple_rnn_sequence -> {hs}.
+// gru_sequence without `rbias` (undefined) is the reset-before GRU (reset_after=False).
 Tensors lstm_sequence(const Tensor& xproj, const Tensor& u, const Tensor& h0, const Tensor& c0,
                       const Tensor& mask = {}, bool reverse = false);
 Tensors gru_sequence(const Tensor& xproj, const Tensor& u, const Tensor& rbias, const Tensor& h0,

@@ -714,31 +714,48 @@ class LstmSequenceGradOp : public RecurrentOp {
   bool differentiable() const override { return false; }
 };
 
-// GRU with reset_after (Keras's default; gate order z, r, h): inputs (xproj, u, rbias, h0
-// [, mask]), u (units, 3 * units), rbias (3 * units) the recurrent bias, added to h @ u before
-// the reset gate scales its candidate block. h = z * h_prev + (1 - z) * h~. Outputs (hs,
-// gates): gates (batch, time, 4 * units) holds z, r, h~ and the candidate's recurrent
-// projection for the backward pass.
+// GRU, gate order z, r, h; h = z * h_prev + (1 - z) * h~, u (units, 3 * units).
+// - reset_after (Keras's default, cuDNN's): inputs (xproj, u, rbias, h0[, mask]); rbias
+//   (3 * units), the recurrent bias, is added to h_prev @ u before r scales its candidate
+//   block: h~ = tanh(x_h + r * (h_prev @ u_h + rbias_h)). gates holds z, r, h~ and that
+//   recurrent projection of the candidate block.
+// - reset before (reset_after=false): inputs (xproj, u, h0[, mask]); r scales h_prev first:
+//   h~ = tanh(x_h + (r * h_prev) @ u_h), a second GEMM per step. gates holds z, r, h~ and
+//   r * h_prev.
+// Outputs (hs, gates), gates (batch, time, 4 * units) for the backward pass.
 class GruSequenceOp : public RecurrentOp {
  public:
-  using RecurrentOp::RecurrentOp;
+  GruSequenceOp(bool reverse, bool masked, bool reset_after)
+      : RecurrentOp(reverse, masked), reset_after_(reset_after) {}
   OpKind kind() const override { return OpKind::gru_sequence; }
   const char* name() const override { return "gru_sequence"; }
   std::vector<TensorSpec> infer(const Tensors& in) const override;
   std::vector<TensorSpec> scratch(const Tensors& in) const override;  // one step's h @ u
   Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
   bool needs_outputs() const override { return true; }
+  bool reset_after() const { return reset_after_; }
+  size_t h0_input() const { return reset_after_ ? 3 : 2; }
+
+ private:
+  bool reset_after_;
 };
 
-// (u, h0, hs, gates, dhs[, mask]) -> (dxproj, drec, dh0): drec is the cotangent of every
-// step's h @ u + rbias (it differs from dxproj in the candidate block, which r scales).
+// (u, h0, hs, gates, dhs[, mask]) -> (dxproj, drec, dh0) with reset_after, drec the cotangent
+// of every step's h @ u + rbias (it differs from dxproj in the candidate block, which r
+// scales); (dxproj, dh0) with the reset before, where the candidate block's kernel gradient
+// pairs dxproj with the saved r * h_prev.
 class GruSequenceGradOp : public RecurrentOp {
  public:
-  using RecurrentOp::RecurrentOp;
+  GruSequenceGradOp(bool reverse, bool masked, bool reset_after)
+      : RecurrentOp(reverse, masked), reset_after_(reset_after) {}
   OpKind kind() const override { return OpKind::gru_sequence_grad; }
   const char* name() const override { return "gru_sequence_grad"; }
   std::vector<TensorSpec> infer(const Tensors& in) const override;
   bool differentiable() const override { return false; }
+  bool reset_after() const { return reset_after_; }
+
+ private:
+  bool reset_after_;
 };
 
 // SimpleRNN, h = activation(xproj + h_prev @ u): inputs (xproj, u, h0[, mask]) -> (hs).

@@ -241,6 +241,109 @@ void gru_backward(const Sequence& q, const Tensor& u, const Tensor& h0, const Te
   });
 }
 
+// --- GRU with the reset before the product: h~ = tanh(x_h + (r * h_prev) @ u_h) ---------------
+// gates holds z, r, h~ and r * h_prev. Each step runs two GEMMs: h_prev @ u_zr, then the
+// reset state through the candidate block of u.
+
+template <class T>
+void gru_reset_before_forward(const Sequence& q, const Tensor& xproj, const Tensor& u,
+                              const Tensor& h0, Tensors& out, T* z) {
+  int64_t B = q.batch, S = q.steps, H = u.dim(0), G = 3 * H;
+  const T *xp = xproj.data<T>(), *uk = u.data<T>();
+  T *hs = out[0].data<T>(), *gates = out[1].data<T>();
+  Activations<T> act;
+  parallel_for(q.tasks(), [&](int64_t task) {
+    int64_t r0 = task * kRowsPerTask, rows = std::min(kRowsPerTask, B - r0);
+    T* zb = z + r0 * G;
+    for (int64_t s = 0; s < S; ++s) {
+      int64_t ldh;
+      const T* hp = previous_rows(h0.data<T>(), hs, q, r0, s, H, &ldh);
+      gemm<T>(hp, ldh, uk, G, false, zb, G, rows, 2 * H, H, T(0));
+      for (int64_t r = 0; r < rows; ++r) {
+        int64_t b = r0 + r;
+        T* g = gates + (b * S + s) * 4 * H;
+        if (q.skipped(b, s)) {
+          std::fill(g, g + 4 * H, T(0));
+          continue;
+        }
+        T* zr = zb + r * G;
+        const T *xr = xp + (b * S + q.src(s)) * G, *prev = hp + r * ldh;
+        for (int64_t j = 0; j < 2 * H; ++j) zr[j] += xr[j];
+        act.sigmoid(zr, g, 2 * H);
+        for (int64_t j = 0; j < H; ++j) g[3 * H + j] = g[H + j] * prev[j];
+      }
+      // Skipped rows hold zero in r * h_prev, so their candidate product is unused zero.
+      gemm<T>(gates + (r0 * S + s) * 4 * H + 3 * H, S * 4 * H, uk + 2 * H, G, false, zb + 2 * H,
+              G, rows, H, H, T(0));
+      for (int64_t r = 0; r < rows; ++r) {
+        int64_t b = r0 + r;
+        T *g = gates + (b * S + s) * 4 * H, *h = hs + (b * S + s) * H;
+        const T* prev = hp + r * ldh;
+        if (q.skipped(b, s)) {
+          std::memcpy(h, prev, sizeof(T) * H);
+          continue;
+        }
+        T* zr = zb + r * G;
+        const T* xr = xp + (b * S + q.src(s)) * G;
+        for (int64_t j = 0; j < H; ++j) zr[2 * H + j] += xr[2 * H + j];
+        act.tanh(zr + 2 * H, g + 2 * H, H);
+        for (int64_t j = 0; j < H; ++j) h[j] = g[j] * prev[j] + (T(1) - g[j]) * g[2 * H + j];
+      }
+    }
+  });
+}
+
+template <class T>
+void gru_reset_before_backward(const Sequence& q, const Tensor& u, const Tensor& h0,
+                               const Tensor& hs_t, const Tensor& gates_t, const Tensor& dhs_t,
+                               Tensors& out) {
+  int64_t B = q.batch, S = q.steps, H = u.dim(0), G = 3 * H;
+  const T *uk = u.data<T>(), *hs = hs_t.data<T>(), *gates = gates_t.data<T>();
+  const T* dhs = dhs_t.data<T>();
+  T *dx = out[0].data<T>(), *dh = out[1].data<T>();
+  std::fill(dh, dh + B * H, T(0));
+  parallel_for(q.tasks(), [&](int64_t task) {
+    int64_t r0 = task * kRowsPerTask, rows = std::min(kRowsPerTask, B - r0);
+    std::vector<T> dreset_h(rows * H);
+    for (int64_t s = S - 1; s >= 0; --s) {
+      int64_t ldh;
+      const T* hp = previous_rows(h0.data<T>(), hs, q, r0, s, H, &ldh);
+      T* dx_step = dx + (r0 * S + q.src(s)) * G;
+      for (int64_t r = 0; r < rows; ++r) {
+        int64_t b = r0 + r, row = b * S + s;
+        T *dxr = dx + (b * S + q.src(s)) * G, *dhb = dh + b * H;
+        if (q.skipped(b, s)) {
+          for (int64_t j = 0; j < H; ++j) dhb[j] += dhs[row * H + j];
+          std::fill(dxr, dxr + G, T(0));
+          continue;
+        }
+        const T *g = gates + row * 4 * H, *prev = hp + r * ldh;
+        for (int64_t j = 0; j < H; ++j) {
+          T zg = g[j], hh = g[2 * H + j];
+          T dht = dhs[row * H + j] + dhb[j];
+          dxr[j] = dht * (prev[j] - hh) * zg * (T(1) - zg);
+          dxr[2 * H + j] = dht * (T(1) - zg) * (T(1) - hh * hh);
+          dhb[j] = dht * zg;
+        }
+      }
+      // d(r * h_prev) = d(candidate pre-activation) @ u_h^T (zero on skipped rows).
+      gemm<T>(dx_step + 2 * H, S * G, uk + 2 * H, G, true, dreset_h.data(), H, rows, H, H, T(0));
+      for (int64_t r = 0; r < rows; ++r) {
+        int64_t b = r0 + r;
+        if (q.skipped(b, s)) continue;
+        const T *g = gates + (b * S + s) * 4 * H, *prev = hp + r * ldh;
+        T *dxr = dx + (b * S + q.src(s)) * G, *dhb = dh + b * H;
+        for (int64_t j = 0; j < H; ++j) {
+          T rg = g[H + j], drh = dreset_h[r * H + j];
+          dxr[H + j] = drh * prev[j] * rg * (T(1) - rg);
+          dhb[j] += drh * rg;
+        }
+      }
+      gemm<T>(dx_step, S * G, uk, G, true, dh + r0 * H, H, rows, H, 2 * H, T(1));
+    }
+  });
+}
+
 // --- SimpleRNN: h = activation(xproj + h_prev @ u) -----------------------------------------
 
 template <class T>
@@ -342,19 +445,25 @@ void lstm_sequence_grad_kernel(const Op& op, const Tensors& in, Tensors& out, Te
 }
 
 void gru_sequence_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
+  const auto& gru = static_cast<const GruSequenceOp&>(op);
   const Tensor& xproj = expect_contiguous(in[0]);
-  Sequence q = sequence_of(op, xproj.dim(0), xproj.dim(1), in, 4);
+  Sequence q = sequence_of(op, xproj.dim(0), xproj.dim(1), in, gru.h0_input() + 1);
   by_dtype(xproj.dtype(), [&](auto t) {
     using T = decltype(t);
-    gru_forward<T>(q, xproj, in[1], in[2], in[3], out, scratch[0].data<T>());
+    if (gru.reset_after())
+      gru_forward<T>(q, xproj, in[1], in[2], in[3], out, scratch[0].data<T>());
+    else
+      gru_reset_before_forward<T>(q, xproj, in[1], in[2], out, scratch[0].data<T>());
   });
 }
 
 void gru_sequence_grad_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors&) {
   const Tensor& hs = expect_contiguous(in[2]);
   Sequence q = sequence_of(op, hs.dim(0), hs.dim(1), in, 5);
+  bool reset_after = static_cast<const GruSequenceGradOp&>(op).reset_after();
   by_dtype(hs.dtype(), [&](auto t) {
-    gru_backward<decltype(t)>(q, in[0], in[1], hs, in[3], in[4], out);
+    if (reset_after) gru_backward<decltype(t)>(q, in[0], in[1], hs, in[3], in[4], out);
+    else gru_reset_before_backward<decltype(t)>(q, in[0], in[1], hs, in[3], in[4], out);
   });
 }
 

@@ -65,6 +65,25 @@ Tensor kernel_gradient(const Tensor& u, const Tensor& h0, const Tensor& hs, cons
   return matmul(transpose(previous, {1, 0}), reshape(dpre, {B * T, dpre.dim(2)}));
 }
 
+// The reset-before GRU's kernel gradient: the z and r blocks pair dxproj with h_{t-1}, as
+// kernel_gradient does; the candidate block pairs it with the saved r * h_{t-1} (the gates'
+// last block, in processing order, so reversed into input order for go_backwards).
+Tensor reset_before_kernel_gradient(const Tensor& u, const Tensor& h0, const Tensor& hs,
+                                    const Tensor& gates, const Tensor& dxproj, bool reverse) {
+  if (!u.requires_grad()) return Tensor();
+  int64_t B = hs.dim(0), T = hs.dim(1), H = hs.dim(2);
+  if (T == 0 || B == 0) return zeros_like(u);
+  Tensor previous = previous_states(h0, hs, reverse);
+  Tensor dzr = reshape(copy(slice(dxproj, {0, 0, 0}, {B, T, 2 * H}, {1, 1, 1})), {B * T, 2 * H});
+  Tensor dcandidate =
+      reshape(copy(slice(dxproj, {0, 0, 2 * H}, {B, T, 3 * H}, {1, 1, 1})), {B * T, H});
+  Tensor reset_h = reverse ? slice(gates, {0, T - 1, 3 * H}, {B, -1, 4 * H}, {1, -1, 1})
+                           : slice(gates, {0, 0, 3 * H}, {B, T, 4 * H}, {1, 1, 1});
+  reset_h = reshape(copy(reset_h), {B * T, H});
+  return concatenate({matmul(transpose(previous, {1, 0}), dzr),
+                      matmul(transpose(reset_h, {1, 0}), dcandidate)}, 1);
+}
+
 Tensor if_needed(const Tensor& input, const Tensor& grad) {
   return input.requires_grad() ? grad : Tensor();
 }
@@ -126,14 +145,16 @@ Tensors lstm_sequence(const Tensor& xproj, const Tensor& u, const Tensor& h0, co
 
 std::vector<TensorSpec> GruSequenceOp::infer(const Tensors& in) const {
   const char* op = "gru_sequence";
-  KL_CHECK(in.size() >= 4, "[", op, "] expected (xproj, u, rbias, h0), received ", in.size(),
+  size_t count = reset_after() ? 4 : 3;
+  KL_CHECK(in.size() >= count, "[", op, "] expected ",
+           reset_after() ? "(xproj, u, rbias, h0)" : "(xproj, u, h0)", ", received ", in.size(),
            " inputs");
   const Tensor &xproj = in[0], &u = in[1];
   check_projection(xproj, u, 3, op);
   int64_t B = xproj.dim(0), T = xproj.dim(1), H = u.dim(0);
-  check_same(in[2], {3 * H}, xproj.dtype(), op, "the recurrent bias (3 * units)");
-  check_same(in[3], {B, H}, xproj.dtype(), op, "h0 (batch, units)");
-  check_inputs(*this, in, 4, B, T);
+  if (reset_after()) check_same(in[2], {3 * H}, xproj.dtype(), op, "the recurrent bias (3 * units)");
+  check_same(in[h0_input()], {B, H}, xproj.dtype(), op, "h0 (batch, units)");
+  check_inputs(*this, in, count, B, T);
   return {{{B, T, H}, xproj.dtype()}, {{B, T, 4 * H}, xproj.dtype()}};
 }
 
@@ -142,13 +163,20 @@ std::vector<TensorSpec> GruSequenceOp::scratch(const Tensors& in) const {
 }
 
 Tensors GruSequenceOp::vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const {
-  const Tensor &u = in[1], &rbias = in[2], &h0 = in[3], &hs = out[0];
+  const Tensor &u = in[1], &h0 = in[h0_input()], &hs = out[0], &gates = out[1];
   Tensor mask = masked() ? in.back() : Tensor();
-  Tensors g = call<GruSequenceGradOp>(append_mask({u, h0, hs, out[1], ct[0]}, mask), reverse(),
-                                      masked());
-  Tensors grads = {if_needed(in[0], g[0]), kernel_gradient(u, h0, hs, g[1], reverse()),
-                   rbias.requires_grad() ? sum(g[1], {0, 1}, false) : Tensor(),
-                   if_needed(h0, g[2])};
+  Tensors g = call<GruSequenceGradOp>(append_mask({u, h0, hs, gates, ct[0]}, mask), reverse(),
+                                      masked(), reset_after());
+  Tensors grads;
+  if (reset_after()) {
+    const Tensor& rbias = in[2];
+    grads = {if_needed(in[0], g[0]), kernel_gradient(u, h0, hs, g[1], reverse()),
+             rbias.requires_grad() ? sum(g[1], {0, 1}, false) : Tensor(), if_needed(h0, g[2])};
+  } else {
+    grads = {if_needed(in[0], g[0]), reset_before_kernel_gradient(u, h0, hs, gates, g[0],
+                                                                  reverse()),
+             if_needed(h0, g[1])};
+  }
   if (masked()) grads.push_back(Tensor());
   return grads;
 }
@@ -164,12 +192,16 @@ std::vector<TensorSpec> GruSequenceGradOp::infer(const Tensors& in) const {
   check_same(in[3], {B, T, 4 * H}, hs.dtype(), op, "the gates");
   check_same(in[4], {B, T, H}, hs.dtype(), op, "the cotangent of hs");
   check_inputs(*this, in, 5, B, T);
+  if (!reset_after()) return {{{B, T, 3 * H}, hs.dtype()}, {{B, H}, hs.dtype()}};
   return {{{B, T, 3 * H}, hs.dtype()}, {{B, T, 3 * H}, hs.dtype()}, {{B, H}, hs.dtype()}};
 }
 
 Tensors gru_sequence(const Tensor& xproj, const Tensor& u, const Tensor& rbias, const Tensor& h0,
                      const Tensor& mask, bool reverse) {
-  return call<GruSequenceOp>(append_mask({xproj, u, rbias, h0}, mask), reverse, mask.defined());
+  if (!rbias.defined())
+    return call<GruSequenceOp>(append_mask({xproj, u, h0}, mask), reverse, mask.defined(), false);
+  return call<GruSequenceOp>(append_mask({xproj, u, rbias, h0}, mask), reverse, mask.defined(),
+                             true);
 }
 
 // --- SimpleRNN -------------------------------------------------------------------------------

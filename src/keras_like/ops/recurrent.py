@@ -22,9 +22,14 @@ def lstm_sequence(xproj, recurrent_kernel, h0, c0, mask=None, reverse=False):
 
 
 def gru_sequence(xproj, recurrent_kernel, recurrent_bias, h0, mask=None, reverse=False):
-    """Every step's h of a reset_after GRU (gate order z, r, h): (batch, time, units)."""
-    hs, _ = E.gru_sequence(tensor(xproj), tensor(recurrent_kernel), tensor(recurrent_bias),
-                           tensor(h0), mask=_mask(mask), reverse=reverse)
+    """Every step's h of a GRU (gate order z, r, h): (batch, time, units).
+
+    With a `recurrent_bias` (3 * units) the GRU is reset_after (Keras's default); with None it
+    is the reset-before GRU (`reset_after=False`), whose bias is all in `xproj`.
+    """
+    rbias = None if recurrent_bias is None else tensor(recurrent_bias)
+    hs, _ = E.gru_sequence(tensor(xproj), tensor(recurrent_kernel), rbias, tensor(h0),
+                           mask=_mask(mask), reverse=reverse)
     return hs
 
 

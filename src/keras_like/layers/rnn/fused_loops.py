@@ -25,7 +25,7 @@ def supports(cell, sequences, training):
         return cell.activation is activations.tanh and \
             cell.recurrent_activation is activations.sigmoid
     if kind == "GRUCell":
-        return cell.reset_after and cell.activation is activations.tanh and \
+        return cell.activation is activations.tanh and \
             cell.recurrent_activation is activations.sigmoid
     return cell.activation in _SIMPLE_ACTIVATIONS
 
@@ -44,12 +44,13 @@ def run(cell, sequences, initial_state, mask, training, go_backwards, zero_outpu
                                          mask=mask, reverse=go_backwards)
         states = [hs[:, -1], cs[:, -1]]
     elif kind == "GRUCell":
-        units = cell.units
         input_bias = rbias = None
-        if cell.use_bias:
+        if not cell.reset_after:
+            input_bias = cell.bias  # all of it before the product; no recurrent bias
+        elif cell.use_bias:
             input_bias, rbias = cell.bias[0], cell.bias[1]
         else:
-            rbias = ops.zeros((3 * units,), dtype=sequences.dtype)
+            rbias = ops.zeros((3 * cell.units,), dtype=sequences.dtype)
         xproj = _projection(sequences, cell.kernel, input_bias, dropout_mask)
         hs = recurrent.gru_sequence(xproj, u, rbias, initial_state[0], mask=mask,
                                     reverse=go_backwards)

@@ -143,9 +143,9 @@ class GRUCell(Layer, DropoutRNNCell):
 class GRU(RNN):
     """Gated recurrent unit layer, run by one fused engine call per direction.
 
-    With `reset_after=True`, the default activations, float32/float64 inputs and no recurrent
-    dropout in training, the whole sequence runs as one native loop forward and one backward;
-    otherwise the layer runs its `GRUCell` step by step.
+    With the default activations, float32/float64 inputs and no recurrent dropout in
+    training, the whole sequence runs as one native loop forward and one backward (either
+    `reset_after`); otherwise the layer runs its `GRUCell` step by step.
 
     Args:
         units, activation, recurrent_activation, use_bias, the initializers, regularizers and
