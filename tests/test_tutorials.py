@@ -10,7 +10,8 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 # Tutorials with a test of their own below are not run a second time by the generic test.
-OWN_TESTS = {"05_word_embeddings.py"}
+OWN_TESTS = {"05_word_embeddings.py", "06_text_classification.py", "07_seq2seq_translation.py",
+             "08_time_series_rnn.py"}
 TUTORIALS = sorted(p for p in (ROOT / "tutorials").glob("*.py") if p.name not in OWN_TESTS)
 
 
@@ -94,3 +95,117 @@ def test_tutorial_05_word_embeddings(tmp_path):
                          np.random.default_rng(0))
     assert abs(baseline - 0.5) < 0.03, baseline
     assert trained > 0.55 and trained > baseline + 0.04, (trained, baseline)
+
+
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen".split())}
+_NUMBER_WORDS.update({w: 10 * i for i, w in enumerate(
+    "twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)})
+
+
+def _words_to_number(text):
+    """The test's own reading of English number words: "three hundred twelve" -> 312."""
+    total = 0
+    for word in text.split():
+        total = total * 100 if word == "hundred" else total + _NUMBER_WORDS[word]
+    return total
+
+
+def _run_tutorial(name):
+    result = subprocess.run([sys.executable, str(ROOT / "tutorials" / name)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_tutorial_06_text_classification():
+    out = _run_tutorial("06_text_classification.py")
+    table = dict((name.strip(), float(acc)) for name, acc in re.findall(
+        r"^  (bag of words|bidirectional LSTM|Transformer encoder) +([\d.]+)$", out,
+        re.MULTILINE))
+    assert len(table) == 3, out
+    # Real and shuffled sentences share their words, so a bag of words is at chance; both
+    # sequence models must read the order (held-out sentences, 702 examples).
+    assert abs(table["bag of words"] - 0.5) < 0.03, table
+    assert table["bidirectional LSTM"] > 0.62 and table["Transformer encoder"] > 0.62, table
+    best = re.search(r"best sequence model: (.*)", out).group(1)
+    assert table[best] == max(table["bidirectional LSTM"], table["Transformer encoder"])
+    # The end-to-end model takes raw strings, and its .keras file (vocabulary included)
+    # reloads to the same predictions; the real sentence scores higher than its shuffle.
+    assert "reloaded model gives the same predictions: True" in out, out
+    real, fake = map(float, re.findall(r"P\(real order\) = ([\d.]+)", out))
+    assert real > fake, out
+
+
+def test_tutorial_07_seq2seq_translation():
+    out = _run_tutorial("07_seq2seq_translation.py")
+
+    first, last = map(float, re.search(
+        r"training loss: ([\d.]+) after the first epoch, ([\d.]+) after the last", out).groups())
+    assert last < 0.05 * first, (first, last)
+
+    # Whole-string accuracy of greedy decoding on numbers never seen in training; the count
+    # printed next to it must agree with it.
+    accuracy, right, total = re.search(
+        r"held-out sequence accuracy: ([\d.]+) \((\d+) of (\d+) numbers", out).groups()
+    assert float(accuracy) >= 0.9, out
+    assert int(total) == 200 and abs(int(right) / int(total) - float(accuracy)) < 1e-3
+
+    # The example translations, checked against the test's own reading of the words: "ok"
+    # must mean right and "WRONG" must mean wrong.
+    examples = re.findall(r"^ +([a-z ]+?) -> (\d*) +(ok|WRONG)$", out, re.MULTILINE)
+    assert len(examples) == 6, out
+    for words, digits, verdict in examples:
+        assert (digits == str(_words_to_number(words))) == (verdict == "ok"), (words, digits)
+
+    # The attention printout: for every digit of a correct translation, the most attended
+    # character lies in the words that say that digit ("<d> hundred", the tens word, the
+    # ones word; a word's span includes the space after it, where the encoder has just
+    # finished reading it).
+    blocks = re.findall(
+        r"attention while translating '([a-z ]+)' -> '(\d*)':\n((?:  writing .*\n)+)", out)
+    assert len(blocks) == 2, out
+    for text, digits, lines in blocks:
+        assert digits == str(_words_to_number(text)) and len(digits) == 3, (text, digits)
+        marks = re.findall(r"writing '(.)': (.*?) +\(weight ([\d.]+)\)", lines)
+        assert [m[0] for m in marks] == [*digits, "$"], lines
+        words = text.split(" ")
+        assert len(words) == 4, text
+        starts = [sum(len(w) + 1 for w in words[:k]) for k in range(4)]
+        spans = [(0, starts[1] + len(words[1])),                       # "<d> hundred "
+                 (starts[2], starts[2] + len(words[2])),              # the tens word
+                 (starts[3], starts[3] + len(words[3]) - 1)]          # the ones word
+        for (written, marked, weight), (low, high) in zip(marks, spans):
+            top = marked.index("[")
+            assert marked[:top] + marked[top + 1] + marked[top + 3:] == text, marked
+            assert low <= top <= high, (text, written, marked)
+            assert 0 < float(weight) <= 1
+
+
+def test_tutorial_08_time_series_rnn():
+    out = _run_tutorial("08_time_series_rnn.py")
+
+    def figure(label):
+        return float(re.search(rf"^  {re.escape(label)}: +([\d.]+)$", out, re.MULTILINE).group(1))
+
+    naive, seasonal = figure("naive (last hour)"), figure("seasonal naive (24 h ago)")
+    gru, floor = figure("GRU"), figure("noise floor (perfect model)")
+    # The GRU beats the naive forecast by a wide margin (measured: about 42% lower MAE for
+    # every seed tried) and the seasonal naive one too, but it cannot beat the noise.
+    assert gru < 0.75 * naive, (gru, naive)
+    assert gru < 0.9 * seasonal, (gru, seasonal)
+    assert 0.9 * floor < gru, (gru, floor)
+    assert abs(floor - 2.0 * np.sqrt(2 / np.pi)) < 1e-3
+    epochs = int(re.search(r"trained (\d+) epochs", out).group(1))
+    assert 1 <= epochs <= 50
+
+    # The first test hours: consecutive hours, and the naive forecast of each hour is the
+    # actual value of the hour before, as the baseline claims.
+    rows = re.findall(r"^  (\d+) +([-\d.]+) +([-\d.]+) +([-\d.]+) +([-\d.]+)$", out,
+                      re.MULTILINE)
+    assert len(rows) == 6, out
+    hours = [int(r[0]) for r in rows]
+    assert hours == list(range(hours[0], hours[0] + 6)) and hours[0] == 5100
+    for previous, row in zip(rows, rows[1:]):
+        assert row[3] == previous[1], (previous, row)

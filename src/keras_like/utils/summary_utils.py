@@ -31,23 +31,41 @@ def _output_shape(layer):
     return str(shapes[0]) if len(shapes) == 1 else str(shapes)
 
 
+def _type_name(operation):
+    """The class shown in brackets; an op recorded from a `keras_like.ops` function is named
+    after the function in Keras's CamelCase (`expand_dims` -> `ExpandDims`), as Keras names
+    its op classes."""
+    fn = getattr(operation, "fn", None)
+    if fn is not None and type(operation).__name__ == "FunctionOperation":
+        return "".join(part.capitalize() for part in fn.__name__.split("_"))
+    return type(operation).__name__
+
+
 def _rows(model):
     from keras_like.layers.core.input_layer import InputLayer
 
-    layers = model.layers
+    functional = type(model).__name__ == "Functional"
+    # Keras lists every operation of a functional model, the ops applied to symbolic tensors
+    # (`x[:, -1]`, `x - y`) included, so that each name in "Connected to" has its own row.
+    layers = list(model._operations) if functional else model.layers
     rows = []
     for layer in layers:
         if isinstance(layer, InputLayer) and type(model).__name__ == "Sequential":
             continue
-        shape = _output_shape(layer) if layer.built else "?"
-        params = _count(layer.weights) if layer.built else 0
+        built = getattr(layer, "built", True)  # an op has no weights to build
+        shape = _output_shape(layer) if built else "?"
+        params = _count(getattr(layer, "weights", ())) if built else 0
         connected = None
-        if type(model).__name__ == "Functional" and layer._inbound_nodes:
-            parents = [t._keras_history[0].name for t in layer._inbound_nodes[0].input_tensors
-                       if t._keras_history is not None]
-            connected = ", ".join(f"{p}[0][0]" for p in parents) or "-"
-        rows.append((f"{layer.name} ({type(layer).__name__})", shape,
-                     f"{params:,}" if layer.built else "0 (unbuilt)", connected))
+        if functional and layer._inbound_nodes:
+            # Keras writes `layer[node_index][tensor_index]`: a layer with several outputs
+            # (an LSTM with return_state) shows which of them feeds this layer.
+            connected = ", ".join(
+                f"{history[0].name}[{history[1]}][{history[2]}]"
+                for history in (t._keras_history
+                                for t in layer._inbound_nodes[0].input_tensors)
+                if history is not None) or "-"
+        rows.append((f"{layer.name} ({_type_name(layer)})", shape,
+                     f"{params:,}" if built else "0 (unbuilt)", connected))
     return rows
 
 
