@@ -164,7 +164,7 @@ NOT_ELEMENTWISE = {
     "host_read_count", "patches", "patches_adjoint", "max_pool",
     "max_pool_adjoint", "max_pool_gather", "bias_activation", "bias_activation_grad", "conv2d",
     "conv2d_bias_activation", "conv2d_filter_grad", "lstm_sequence", "gru_sequence",
-    "simple_rnn_sequence",
+    "simple_rnn_sequence", "dot_product_attention",
 }
 
 ELEMENTWISE_TABLES = [DIFFERENTIABLE_UNARY, ZERO_GRAD_UNARY, NON_DIFFERENTIABLE_UNARY,

@@ -83,7 +83,7 @@ def test_functional_model_and_keras_file_round_trip(tmp_path):
     np.testing.assert_allclose(expected, ops.convert_to_numpy(layer(x)))
     path = str(tmp_path / "lookup.keras")
     model.save(path)
-    # The adapted vocabulary travels in the config (keras_like has no assets).
+    # The adapted vocabulary travels as the layer's vocabulary.txt asset, as in Keras.
     revived = keras.saving.load_model(path)
     np.testing.assert_allclose(ops.convert_to_numpy(revived(x)), expected)
 

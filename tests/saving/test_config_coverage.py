@@ -135,6 +135,11 @@ LAYERS = {
     "SimpleRNNCell": (dict(units=3, use_bias=False), None),
     "RNN": (dict(cell=layers.GRUCell(2), return_sequences=True), "x3"),
     "StackedRNNCells": (dict(cells=[layers.LSTMCell(2), layers.SimpleRNNCell(3)]), None),
+    "ConvLSTM1D": (dict(filters=2, kernel_size=2, padding="same", return_sequences=True), "x4"),
+    "ConvLSTM2D": (dict(filters=2, kernel_size=(2, 1), strides=2, go_backwards=True,
+                        dropout=0.1, seed=3), "x5"),
+    "ConvLSTM3D": (dict(filters=2, kernel_size=2, data_format="channels_first",
+                        unit_forget_bias=False), None),
     "ActivityRegularization": (dict(l1=0.1, l2=0.2), "x"),
     "AlphaDropout": (dict(rate=0.3, seed=3), "x"),
     "BatchNormalization": (dict(momentum=0.9, epsilon=0.01, center=False,
@@ -246,6 +251,13 @@ LAYERS.update({
     "GroupedQueryAttention": (dict(head_dim=2, num_query_heads=4, num_key_value_heads=2,
                                    use_bias=False, sliding_window=3, dropout=0.1),
                               "self_attention"),
+})
+LAYERS.update({
+    "Bidirectional": (dict(layer=layers.LSTM(2, return_sequences=True), merge_mode="mul",
+                           backward_layer=layers.SimpleRNN(2, return_sequences=True,
+                                                           go_backwards=True)), "x3"),
+    "TimeDistributed": (dict(layer=layers.Dense(2, activation="relu")), "x3"),
+    "Wrapper": (dict(layer=layers.Dense(2)), None),  # abstract: no call
 })
 
 # Base classes whose get_config raises in Keras too: a subclass must write its own.

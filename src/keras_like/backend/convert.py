@@ -6,6 +6,7 @@ from keras_like.backend import config
 from keras_like.backend.dtypes import INT_BOUNDS, standardize_dtype
 from keras_like.backend.engine import Tensor, _engine
 from keras_like.backend.keras_tensor import KerasTensor, SymbolicInput
+from keras_like.backend.string_arrays import STRING, StringTensorError
 
 _PY_SCALARS = (float, int, bool)
 _NUMPY_NATIVE = {
@@ -67,6 +68,11 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     if sparse:
         raise ValueError("`sparse=True` is not supported: keras_like tensors are dense")
     dtype = None if dtype is None else standardize_dtype(dtype)
+    if dtype == STRING:
+        raise StringTensorError(
+            "Engine tensors cannot hold strings (dtype='string'): string data stays a NumPy "
+            "array on the host until a string preprocessing layer (TextVectorization, "
+            "StringLookup, Hashing) turns it into numbers.")
     if type(x) is Tensor:
         if dtype is not None and x.dtype != dtype:
             return _engine.cast(x, dtype)

@@ -9,6 +9,9 @@ ALLOWED_DTYPES = (
     "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
     "float16", "bfloat16", "float32", "float64",
 )
+# Dtypes only symbolic tensors and host data carry: the engine has no string type, so string
+# inputs stay NumPy arrays (backend/string_arrays.py).
+HOST_ONLY_DTYPES = ("string",)
 # NumPy dtypes the engine has no native type for, mapped to the nearest that holds them.
 _NUMPY_FALLBACK = {"uint64": "int64"}
 # The value range of every integer dtype (one table for conversion, fills and scalar checks).
@@ -29,6 +32,8 @@ def standardize_dtype(dtype):
         return "int32"
     if dtype is bool:
         return "bool"
+    if dtype is str:
+        return "string"
     if hasattr(dtype, "name") and not isinstance(dtype, str):
         dtype = dtype.name
     elif not isinstance(dtype, str):
@@ -38,7 +43,7 @@ def standardize_dtype(dtype):
             dtype = str(dtype)
     dtype = _ALIASES.get(dtype, dtype)
     dtype = _NUMPY_FALLBACK.get(dtype, dtype)
-    if dtype not in ALLOWED_DTYPES:
+    if dtype not in ALLOWED_DTYPES and dtype not in HOST_ONLY_DTYPES:
         raise ValueError(f"Invalid dtype: {dtype}")
     return dtype
 

@@ -171,12 +171,16 @@ from keras_like.layers.serialization import deserialize, serialize  # noqa: E402
 
 __all__ += ["deserialize", "serialize"]
 
+from keras_like.layers.rnn.conv_lstm1d import ConvLSTM1D  # noqa: E402
+from keras_like.layers.rnn.conv_lstm2d import ConvLSTM2D  # noqa: E402
+from keras_like.layers.rnn.conv_lstm3d import ConvLSTM3D  # noqa: E402
 from keras_like.layers.rnn.gru import GRU, GRUCell  # noqa: E402
 from keras_like.layers.rnn.lstm import LSTM, LSTMCell  # noqa: E402
 from keras_like.layers.rnn.rnn import RNN  # noqa: E402
 from keras_like.layers.rnn.simple_rnn import SimpleRNN, SimpleRNNCell  # noqa: E402
 from keras_like.layers.rnn.stacked_rnn_cells import StackedRNNCells  # noqa: E402
 
+__all__ += ["ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D"]
 __all__ += ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "SimpleRNN", "SimpleRNNCell",
             "StackedRNNCells"]
 
@@ -190,3 +194,9 @@ from keras_like.layers.attention.multi_head_attention import MultiHeadAttention 
 
 __all__ += ["AdditiveAttention", "Attention", "GroupQueryAttention", "GroupedQueryAttention",
             "MultiHeadAttention"]
+
+from keras_like.layers.core.wrapper import Wrapper  # noqa: E402
+from keras_like.layers.rnn.bidirectional import Bidirectional  # noqa: E402
+from keras_like.layers.rnn.time_distributed import TimeDistributed  # noqa: E402
+
+__all__ += ["Bidirectional", "TimeDistributed", "Wrapper"]

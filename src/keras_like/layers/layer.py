@@ -12,6 +12,14 @@ from keras_like import dtype_policies, tree
 from keras_like.backend import Tensor, naming, tracking
 from keras_like.backend.convert import convert_to_tensor
 from keras_like.backend.keras_tensor import KerasTensor
+from keras_like.backend.string_arrays import (
+    StringInputError,
+    StringTensorError,
+    as_string_array,
+    contains_strings,
+    is_string_data,
+    string_input_error,
+)
 from keras_like.backend.variable import AutocastScope, Variable
 from keras_like.layers.input_spec import assert_input_compatibility
 from keras_like.ops.operation import Operation, any_symbolic
@@ -66,6 +74,8 @@ class Layer(Operation):
 
     # The only names `**kwargs` takes (utils.config_keys reads this for `from_config`).
     _config_kwargs = _ALLOWED_LEGACY_KWARGS
+    # Models hand string arrays on to their layers; a plain layer computes on tensors.
+    _passes_strings_through = False
 
     def __init__(self, *, activity_regularizer=None, trainable=True, dtype=None,
                  autocast=True, name=None, **kwargs):
@@ -423,7 +433,7 @@ class Layer(Operation):
                 f"{type(self).__name__}"
             )
         if args and not isinstance(args[0], (Tensor, KerasTensor)):
-            args = (_convert_inputs(args[0]), *args[1:])
+            args = (_convert_first_input(self, args[0]), *args[1:])
         if any_symbolic(args, kwargs):
             self._maybe_build(args, kwargs)
             # As Keras, the node records the training value this call resolves to, so a
@@ -438,7 +448,14 @@ class Layer(Operation):
                     else self._call_training_default
                 if training is not None:
                     kwargs = {**kwargs, "training": training}
-            return self.symbolic_call(*args, **kwargs)
+            try:
+                return self.symbolic_call(*args, **kwargs)
+            except StringInputError:
+                raise
+            except StringTensorError:
+                # Shape inference met a string KerasTensor: name this layer, the one that
+                # cannot take it.
+                raise string_input_error(self, "a symbolic tensor of dtype 'string'") from None
         return self._eager_call(args, kwargs)
 
     def compute_output_spec(self, *args, **kwargs):
@@ -626,10 +643,25 @@ def _as_list(shape):
     return shape
 
 
-def _convert_inputs(x):
+def _convert_first_input(layer, x):
+    """`_convert_inputs(x)`; string data stays NumPy for models (their first layer may read
+    strings) and is an error naming any other layer."""
+    try:
+        return _convert_inputs(x)
+    except (TypeError, ValueError):
+        if not contains_strings(x):
+            raise
+    if not layer._passes_strings_through:
+        raise string_input_error(layer, "a NumPy array or list of strings")
+    return _convert_inputs(x, keep_strings=True)
+
+
+def _convert_inputs(x, keep_strings=False):
     def convert(v):
         if isinstance(v, (Tensor, KerasTensor)) or v is None:
             return v
+        if keep_strings and is_string_data(v):
+            return as_string_array(v)
         if hasattr(v, "shape") or isinstance(v, (list, float, int)):
             return convert_to_tensor(v)
         return v

@@ -3,6 +3,14 @@
 from keras_like import tree
 from keras_like.backend import Tensor
 from keras_like.backend.keras_tensor import KerasTensor
+from keras_like.backend.string_arrays import (
+    STRING,
+    as_string_array,
+    contains_strings,
+    is_string_data,
+    match_string_rank,
+    strings_to_arrays,
+)
 from keras_like.layers.core.input_layer import InputLayer
 from keras_like.layers.layer import Layer
 from keras_like.models._batch_norm_folding import can_fold, conv_then_batch_norm
@@ -73,6 +81,7 @@ class Functional(Model):
                     f"previous layers were accessed without issue: {reached}"
                 )
         self._nodes = [n for n in nodes if not n.is_input]
+        self._has_string_inputs = any(t.dtype == STRING for t in self._inputs)
         from keras_like.models.functional_config import keras_graph_order
 
         # Keras's layer order (it decides model.layers and the weight file layout).
@@ -134,11 +143,18 @@ class Functional(Model):
     def call(self, inputs, training=None, mask=None):
         from keras_like import ops
 
+        if self._has_string_inputs:
+            # Lists of strings become arrays, so they are one input each, not many leaves.
+            inputs = strings_to_arrays(inputs)
         flat = self._flatten_inputs(inputs)
         values = {}
         for kt, x in zip(self._inputs, flat):
-            if type(x) is not Tensor:
-                x = ops.convert_to_tensor(x, dtype=kt.dtype)
+            if kt.dtype == STRING:
+                # Strings stay NumPy on the host until the layer that reads them.
+                if is_string_data(x):
+                    x = match_string_rank(as_string_array(x), kt.shape)
+            elif type(x) is not Tensor:
+                x = self._input_tensor(kt, x)
             elif x.dtype != kt.dtype and kt.dtype.startswith(("float", "bfloat")) \
                     and x.dtype.startswith(("float", "bfloat", "int", "uint", "bool")):
                 x = ops.cast(x, kt.dtype)
@@ -168,6 +184,21 @@ class Functional(Model):
                 values[id(kt)] = value
         return tree.pack_sequence_as(self._outputs_struct,
                                      [values[id(t)] for t in self._outputs])
+
+    def _input_tensor(self, kt, x):
+        from keras_like import ops
+
+        try:
+            return ops.convert_to_tensor(x, dtype=kt.dtype)
+        except TypeError:
+            if not contains_strings(x):
+                raise
+            name = kt._keras_history[0].name
+            raise ValueError(
+                f"Input '{name}' of model '{self.name}' has dtype {kt.dtype} but received "
+                "strings. Declare it with `keras.Input(..., dtype=\"string\")` and start "
+                "with a string preprocessing layer (TextVectorization, StringLookup, "
+                "Hashing).") from None
 
     def _batch_norm_folds(self):
         """{id(conv node): batch-norm node} for each node pair where a BatchNormalization's
@@ -201,7 +232,24 @@ class Functional(Model):
         return folds
 
     def compute_output_spec(self, inputs, training=None, mask=None):
-        return super().compute_output_spec(inputs, training=training, mask=mask)
+        if not self._has_string_inputs:
+            return super().compute_output_spec(inputs, training=training, mask=mask)
+        # A string KerasTensor has no meta tensor to run the graph on: ask each node's
+        # operation for its output spec instead (Keras's _run_through_graph), which records
+        # no nodes.
+        values = {id(kt): x for kt, x in zip(self._inputs, self._flatten_inputs(inputs))}
+
+        def fetch(v):
+            return values[id(v)] if type(v) is KerasTensor else v
+
+        for node in self._nodes:
+            args = tree.map_structure(fetch, list(node.call_args)) if node.call_args else []
+            kwargs = {k: tree.map_structure(fetch, v) for k, v in node.call_kwargs.items()}
+            outputs = node.operation.compute_output_spec(*args, **kwargs)
+            for kt, value in zip(node.outputs, tree.flatten(outputs)):
+                values[id(kt)] = value
+        return tree.pack_sequence_as(self._outputs_struct,
+                                     [values[id(t)] for t in self._outputs])
 
     def get_config(self):
         from keras_like.models.functional_config import functional_config

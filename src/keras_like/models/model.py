@@ -25,6 +25,8 @@ class Model(ModelSaving, Trainer, Layer):
 
     # `__init__(*args, **kwargs)` hands its keywords to Layer (utils.config_keys reads this).
     _config_kwargs = Layer
+    # String data stays a NumPy array up to the layer that reads it (a preprocessing layer).
+    _passes_strings_through = True
 
     def __new__(cls, *args, **kwargs):
         if cls is Model and _is_functional_call(args, kwargs):

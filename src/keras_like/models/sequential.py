@@ -3,6 +3,13 @@
 from keras_like import dtype_policies
 from keras_like.backend import naming
 from keras_like.backend.keras_tensor import KerasTensor
+from keras_like.backend.string_arrays import (
+    STRING,
+    as_string_array,
+    is_string_array,
+    is_string_data,
+    match_string_rank,
+)
 from keras_like.layers.core.input_layer import InputLayer
 from keras_like.layers.layer import Layer
 from keras_like.models._batch_norm_folding import can_fold, conv_then_batch_norm
@@ -98,7 +105,10 @@ class Sequential(Model):
                     f"{input_shape}"
                 )
         else:
-            dtype = self._stack[0].compute_dtype if self._stack else None
+            # A first call on string data makes a string input, whatever the layer's dtype
+            # (Hashing reads strings and integers alike).
+            string_build = self.__dict__.pop("_string_build", False)
+            dtype = STRING if string_build else self._stack[0].compute_dtype
             self._stack.insert(0, InputLayer(batch_shape=input_shape, dtype=dtype))
             self._invalidate_tracking()
         inputs = self._stack[0].output
@@ -127,6 +137,11 @@ class Sequential(Model):
         # call's own default where that is not None, else the value the layers before it left.
         # In inference a BatchNormalization right after a convolution folds into its weights.
         x = inputs
+        if self._functional is not None and self._stack[0].dtype == STRING and \
+                is_string_data(x):
+            # Keras runs a built Sequential through its graph, whose string input takes a
+            # (batch,) array for shape (batch, 1) and the reverse.
+            x = match_string_rank(as_string_array(x), self._stack[0].batch_shape)
         stack = self.layers
         i = 0
         while i < len(stack):
@@ -143,12 +158,21 @@ class Sequential(Model):
             i += 1
         return x
 
+    def compute_output_spec(self, inputs, training=None, mask=None):
+        functional = self._functional
+        if functional is not None and functional._has_string_inputs:
+            # Strings have no meta tensors to run the stack on; the graph knows the specs.
+            return functional.compute_output_spec(inputs, training=training, mask=mask)
+        return super().compute_output_spec(inputs, training=training, mask=mask)
+
     def _maybe_build(self, args, kwargs):
         if not self.built and args:
             # One thread inserts the InputLayer and builds the stack; the others wait.
             with self._build_lock:
                 if not self.built:
                     shape = tuple(args[0].shape)
+                    self._string_build = is_string_array(args[0]) or \
+                        getattr(args[0], "dtype", None) == STRING
                     self.build((None, *shape[1:]))
         super()._maybe_build(args, kwargs)
 

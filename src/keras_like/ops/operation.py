@@ -14,6 +14,7 @@ from keras_like.backend import naming
 from keras_like.backend.engine import Tensor
 from keras_like.backend.engine import _engine as E
 from keras_like.backend.keras_tensor import KerasTensor, SymbolicInput
+from keras_like.backend.string_arrays import STRING, StringTensorError
 
 # Stand-ins for unknown (None) dims during shape inference; two different primes tell which
 # output dims follow an unknown input dim.
@@ -35,6 +36,11 @@ def any_symbolic(args, kwargs=None):
 def _to_meta(structure, standin):
     def convert(x):
         if type(x) is KerasTensor:
+            if x.dtype == STRING:
+                raise StringTensorError(
+                    f"A symbolic tensor of dtype 'string' ({x.name or x.shape}) reached code "
+                    "that computes on numeric tensors; only string preprocessing layers "
+                    "(TextVectorization, StringLookup, Hashing) take strings.")
             shape = [standin if d is None else d for d in x.shape]
             meta = E.full(shape, 0.0, x.dtype, "meta")
             mask = getattr(x, "_keras_mask", None)

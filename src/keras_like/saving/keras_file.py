@@ -1,4 +1,6 @@
-"""The Keras 3 `.keras` file: a zip of `metadata.json`, `config.json` and `model.weights.h5`.
+"""The Keras 3 `.keras` file: a zip of `metadata.json`, `config.json`, `model.weights.h5`
+and, for layers with `save_assets` (the lookup layers' vocabularies), `assets/...`
+(saving/assets_folder.py).
 
 Members are stored uncompressed, as Keras writes them. Reading checks the archive before
 using it: member names that would escape a folder, members that decompress to far more than
@@ -17,7 +19,7 @@ import warnings
 import zipfile
 import zlib
 
-from keras_like.saving import file_checks, saveable_tree
+from keras_like.saving import assets_folder, file_checks, saveable_tree
 from keras_like.saving.atomic_file import atomic_path
 from keras_like.saving.object_registration import CustomObjectScope
 from keras_like.saving.serialization_lib import (
@@ -59,6 +61,7 @@ def save_model(model, filepath):
                 archive.writestr(METADATA, metadata)
                 archive.writestr(CONFIG, config_json)
                 archive.write(weights.name, WEIGHTS)
+                assets_folder.write_assets(model, archive)
 
 
 def write_weights_file(model, path):
@@ -79,7 +82,16 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
         model = model_from_config(config, filepath, custom_objects, compile, safe_mode)
         with _weights_member(archive, filepath) as weights:
             load_weights_file(model, weights, filepath)
+        with assets_folder.extracted_assets(archive, filepath) as assets:
+            _load_assets(model, assets, filepath)
     return model
+
+
+def _load_assets(model, folder, where):
+    try:
+        assets_folder.load_assets(model, folder)
+    except ValueError as e:
+        raise ValueError(f"{where}: {e}") from None
 
 
 def _load_from_folder(folder, custom_objects, compile, safe_mode):
@@ -99,6 +111,8 @@ def _load_from_folder(folder, custom_objects, compile, safe_mode):
     if not os.path.isfile(weights):
         raise ValueError(f"'{folder}' has no {WEIGHTS}.")
     load_weights_file(model, weights, weights)
+    assets = os.path.join(folder, assets_folder.PREFIX.rstrip("/"))
+    _load_assets(model, assets if os.path.isdir(assets) else None, folder)
     return model
 
 

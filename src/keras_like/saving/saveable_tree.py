@@ -117,7 +117,13 @@ def _visit_container(container, path, found, visited):
 
 def save_state(root, writer):
     for path, obj in walk(root):
-        writer.write(path, getattr(obj, "name", None), own_variables(obj))
+        if hasattr(obj, "save_own_variables"):
+            # Keras's hook: the object fills its own group with named entries (the lookup
+            # layers' "idf_weights") instead of its numbered variables.
+            writer.write(path, getattr(obj, "name", None), [])
+            obj.save_own_variables(writer.entry(path))
+        else:
+            writer.write(path, getattr(obj, "name", None), own_variables(obj))
 
 
 def load_state(root, reader, skip_mismatch=False):
@@ -133,8 +139,14 @@ def load_state(root, reader, skip_mismatch=False):
     _, optimizer_cls, seed_cls = _kinds()
     errors = []
     for path, obj in walk(root):
-        variables = own_variables(obj)
         owner = _describe(obj)
+        if hasattr(obj, "load_own_variables"):
+            try:
+                obj.load_own_variables(reader.entry(path))
+            except ValueError as e:
+                errors.append(f"{owner}: {e}")
+            continue
+        variables = own_variables(obj)
         if isinstance(obj, seed_cls) and not reader.has(path):
             continue
         stored = reader.count(path)

@@ -35,6 +35,20 @@ class WeightsWriter:
             else:
                 group.create_dataset(str(i), data=value)
 
+    def entry(self, path):
+        """The `store` a layer's `save_own_variables(store)` fills: `store[key] = array`
+        writes dataset `<path>/vars/<key>` (Keras's H5Entry; lookups write "idf_weights")."""
+        return _EntryWriter(self._file.require_group(_vars_path(path)))
+
+
+class _EntryWriter:
+    def __init__(self, group):
+        self._group = group
+
+    def __setitem__(self, key, value):
+        value = value.numpy() if hasattr(value, "numpy") else np.asarray(value)
+        self._group.create_dataset(str(key), data=value)
+
 
 def variable_value(variable):
     """(NumPy value, dtype name) of a Variable, exact for every dtype."""
@@ -93,6 +107,14 @@ class WeightsReader:
                     f"{[v.name for v in variables]}")
             return [self._read_one(group, str(i), v, owner) for i, v in enumerate(variables)]
 
+    def entry(self, path):
+        """The read-only `store` a layer's `load_own_variables(store)` reads: `key in store`
+        and `store[key]` (each dataset checked as `h5_guard` checks weights)."""
+        from keras_like.saving.h5_guard import H5Reader
+
+        with _hdf5_errors(self.filename, _vars_path(path)):
+            return _EntryReader(H5Reader(self._file, self.filename), self._group(path))
+
     def _group(self, path):
         where = _vars_path(path)
         link = self._file.get(where, getlink=True)
@@ -142,6 +164,25 @@ class WeightsReader:
                 raise ValueError(f"{where} says bfloat16 but stores {dataset.dtype}.")
             value = _from_bfloat16_bits(np.asarray(value))
         return np.asarray(value)
+
+
+class _EntryReader:
+    def __init__(self, h5_reader, group):
+        self._reader, self._group = h5_reader, group
+
+    def __contains__(self, key):
+        return self._group is not None and self._reader.find(self._group, str(key)) is not None
+
+    def __getitem__(self, key):
+        if self._group is None:
+            raise KeyError(key)
+        return self._reader.read(self._reader.dataset(self._group, str(key)))
+
+    def keys(self):
+        return [] if self._group is None else list(self._group.keys())
+
+    def __len__(self):
+        return len(self.keys())
 
 
 @contextlib.contextmanager

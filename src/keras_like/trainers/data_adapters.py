@@ -16,6 +16,7 @@ import numpy as np
 
 from keras_like import tree
 from keras_like.backend import Tensor
+from keras_like.backend.string_arrays import is_string_array, strings_to_arrays
 from keras_like.trainers import resume_state
 
 
@@ -78,6 +79,8 @@ def _as_numpy(x):
 
 def _to_tensor(x):
     if type(x) is np.ndarray:
+        if x.dtype.kind in "USO" and is_string_array(x):
+            return x  # strings stay NumPy until the model's string preprocessing layer
         from keras_like.backend.convert import convert_to_tensor
 
         return convert_to_tensor(x)
@@ -85,13 +88,14 @@ def _to_tensor(x):
 
 
 def to_tensors(structure):
-    """NumPy leaves of a batch as tensors (tensors and other leaves pass through)."""
+    """NumPy leaves of a batch as tensors (tensors and other leaves pass through; string
+    arrays, and lists of strings made into arrays, stay NumPy)."""
     if type(structure) is np.ndarray:
         return _to_tensor(structure)
     if type(structure) is tuple:
         return tuple(to_tensors(v) for v in structure)
     if isinstance(structure, (list, tuple, dict)):
-        return tree.map_structure(_to_tensor, structure)
+        return tree.map_structure(_to_tensor, strings_to_arrays(structure))
     return structure
 
 
@@ -324,6 +328,8 @@ def get_data_adapter(x, y=None, sample_weight=None, batch_size=None, steps_per_e
 
     if isinstance(x, DataAdapter):
         return x
+    # A list of strings is one array of samples (a string input's data), not many leaves.
+    x = strings_to_arrays(x)
     if can_convert_arrays((x, y, sample_weight)):
         return ArrayDataAdapter(x, y, sample_weight=sample_weight, class_weight=class_weight,
                                 shuffle=shuffle, batch_size=batch_size, steps=steps_per_epoch)
@@ -504,6 +510,8 @@ class EpochIterator:
 
 def train_validation_split(arrays, validation_split):
     """Keras's split: the last `validation_split` fraction of samples, no shuffling."""
+    # (x, y, sample_weight): a list of strings in any of them is one array of samples.
+    arrays = tuple(strings_to_arrays(a) for a in arrays)
     flat = tree.flatten(arrays)
     unsplitable = [type(t) for t in flat if not _is_array_like(t)]
     if unsplitable:

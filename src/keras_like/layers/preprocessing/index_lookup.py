@@ -14,6 +14,7 @@ from keras_like import ops
 from keras_like.backend import config as backend_config
 from keras_like.backend.keras_tensor import KerasTensor
 from keras_like.layers.layer import Layer
+from keras_like.layers.preprocessing import _vocabulary_assets
 from keras_like.saving import serialization_lib
 
 _MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
@@ -114,6 +115,15 @@ class IndexLookup(Layer):
             return [salt, salt]
         raise ValueError("The `salt` argument for `IndexLookup` can only be a tuple of 2 "
                          f"integers, or a single integer. Received: salt={salt}.")
+
+    @property
+    def compute_dtype(self):
+        # As Keras: the layer reads its vocabulary's dtype (a string input for StringLookup).
+        return self.vocabulary_dtype
+
+    @property
+    def variable_dtype(self):
+        return self.vocabulary_dtype
 
     # ---- overridden by StringLookup / IntegerLookup -----------------------------------------
 
@@ -449,21 +459,18 @@ class IndexLookup(Layer):
     # ---- config ------------------------------------------------------------------------------
 
     def get_config(self):
-        vocabulary = _listify(self.input_vocabulary)
-        idf_weights = _listify(self.input_idf_weights)
-        if vocabulary is None and self._tokens:
-            # keras_like has no `.keras` assets: an adapted (or file-read) vocabulary goes in
-            # the config instead of Keras's assets/vocabulary.txt, special tokens included.
-            vocabulary = self.get_vocabulary()
-            if self.output_mode == "tf_idf" and self.idf_weights is not None:
-                idf_weights = self.idf_weights[:self.vocabulary_size()].tolist()
+        # As Keras: the config holds only a vocabulary given to the constructor; an adapted
+        # or file-read one is the layer's vocabulary.txt asset (save_assets) and its IDF
+        # weights a weights-file entry (save_own_variables).
         config = {
             "invert": self.invert, "max_tokens": self.max_tokens,
             "num_oov_indices": self.num_oov_indices, "oov_token": self.oov_token,
             "mask_token": self.mask_token, "output_mode": self.output_mode,
             "sparse": self.sparse, "pad_to_max_tokens": self.pad_to_max_tokens,
-            "vocabulary_dtype": self.vocabulary_dtype, "idf_weights": idf_weights,
-            "vocabulary": vocabulary, "vocabulary_size": self._frozen_vocab_size,
+            "vocabulary_dtype": self.vocabulary_dtype,
+            "idf_weights": _listify(self.input_idf_weights),
+            "vocabulary": _listify(self.input_vocabulary),
+            "vocabulary_size": self._frozen_vocab_size,
             "oov_method": self.oov_method, "salt": self.salt,
         }
         return {**super().get_config(), **config}
@@ -475,13 +482,38 @@ class IndexLookup(Layer):
         self.built = True
 
     def save_own_variables(self, store):
-        # Keras stores the (padded) IDF weights as the layer's one variable.
+        # Keras stores the (padded) IDF weights as the entry "idf_weights" of the layer's
+        # weights group.
         if self.output_mode == "tf_idf" and self.idf_weights is not None:
             store["idf_weights"] = self.idf_weights
 
     def load_own_variables(self, store):
         if self.output_mode == "tf_idf" and "idf_weights" in store:
-            self.idf_weights = np.asarray(store["idf_weights"])
+            self.idf_weights = np.asarray(store["idf_weights"], dtype=backend_config.floatx())
+
+    def save_assets(self, dir_path):
+        """Writes the vocabulary to `dir_path/vocabulary.txt` unless the config holds it."""
+        if self.input_vocabulary is None:
+            _vocabulary_assets.write_vocabulary(dir_path, self.get_vocabulary())
+
+    def load_assets(self, dir_path):
+        """Reads the vocabulary `save_assets` wrote (after `load_own_variables`, which
+        restores the IDF weights it needs in `"tf_idf"` mode)."""
+        if self.input_vocabulary is not None:
+            return
+        lines = _vocabulary_assets.read_vocabulary(dir_path, self)
+        if len(lines) <= self._token_start_index():
+            return  # only the special tokens: the layer was saved before any vocabulary
+        values = [self._parse_file_line(line) for line in lines]
+        if self.output_mode != "tf_idf":
+            self.set_vocabulary(values)
+            return
+        idf_weights = self.idf_weights
+        if idf_weights is not None and self.pad_to_max_tokens:
+            # The stored weights are padded to max_tokens; set_vocabulary pads them again.
+            # (Keras 3.15 fails to load its own files here: the lengths differ.)
+            idf_weights = idf_weights[:len(values)]
+        self.set_vocabulary(values, idf_weights=idf_weights)
 
 
 def _validate_string_arg(value, allowed, caller_name, arg_name):

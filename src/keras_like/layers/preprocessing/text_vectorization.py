@@ -337,21 +337,16 @@ class TextVectorization(Layer):
         return KerasTensor(self.compute_output_shape(inputs.shape), dtype=dtype)
 
     def get_config(self):
+        # As Keras: an adapted or file-read vocabulary is not in the config but in the
+        # vocabulary.txt asset (save_assets), and its IDF weights in the weights file.
         lookup = self._lookup_layer
-        vocabulary = _listify(lookup.input_vocabulary)
-        idf_weights = _listify(lookup.input_idf_weights)
-        if vocabulary is None and lookup._tokens:
-            # keras_like has no `.keras` assets: an adapted (or file-read) vocabulary goes in
-            # the config instead of Keras's assets/vocabulary.txt, special tokens included.
-            vocabulary = self.get_vocabulary()
-            if self._output_mode == "tf_idf" and lookup.idf_weights is not None:
-                idf_weights = lookup.idf_weights[:self.vocabulary_size()].tolist()
         config = {
             "max_tokens": lookup.max_tokens, "standardize": self._standardize,
             "split": self._split, "ngrams": self._ngrams_arg, "output_mode": self._output_mode,
             "output_sequence_length": self._output_sequence_length,
             "pad_to_max_tokens": lookup.pad_to_max_tokens, "sparse": lookup.sparse,
-            "ragged": self._ragged, "vocabulary": vocabulary, "idf_weights": idf_weights,
+            "ragged": self._ragged, "vocabulary": _listify(lookup.input_vocabulary),
+            "idf_weights": _listify(lookup.input_idf_weights),
             "encoding": self._encoding, "vocabulary_size": self.vocabulary_size(),
         }
         return {**super().get_config(), **config}
@@ -371,6 +366,17 @@ class TextVectorization(Layer):
 
     def load_own_variables(self, store):
         self._lookup_layer.load_own_variables(store)
+
+    # Keras writes the vocabulary both here and under the lookup sublayer's own path
+    # (`<path>/_lookup_layer/`); either copy restores it.
+    def save_assets(self, dir_path):
+        self._lookup_layer.save_assets(dir_path)
+
+    def load_assets(self, dir_path):
+        try:
+            self._lookup_layer.load_assets(dir_path)
+        except ValueError as e:
+            raise ValueError(f"Layer '{self.name}' (TextVectorization): {e}") from None
 
 
 def _validate_string_arg(value, allowed, arg_name, allow_none_or_callable=True):
