@@ -270,7 +270,10 @@ class ScatterOp : public Op {
   OpKind kind() const override { return OpKind::scatter; }
   const char* name() const override { return "scatter"; }
   std::vector<TensorSpec> infer(const Tensors& in) const override;
-  bool needs_contiguous(size_t, const Tensor& t) const override { return !t.is_contiguous(); }
+  // The base is copied into the output by the copy kernel, which reads any strides.
+  bool needs_contiguous(size_t i, const Tensor& t) const override {
+    return i != 0 && !t.is_contiguous();
+  }
   // The decoded (wrapped, bounds-checked) int64 indices.
   std::vector<TensorSpec> scratch(const Tensors& in) const override {
     return {{{in[1].size()}, DType::int64}};

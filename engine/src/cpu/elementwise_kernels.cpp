@@ -1,4 +1,6 @@
 // CPU kernels: unary, binary, where, cast, copy, full, arange.
+#include <algorithm>
+#include <cstring>
 #include <type_traits>
 
 #include "cpu/kernels.h"
@@ -317,9 +319,19 @@ void copy_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch
     });
     return;
   }
-  // Copy by element size: the bytes are moved, not interpreted.
+  // Copy by element size: the bytes are moved, not interpreted. A source broadcast from one
+  // element (every stride 0: a broadcast scalar) into a contiguous output is a fill.
+  bool one_element = std::all_of(x.strides().begin(), x.strides().end(),
+                                 [](int64_t s) { return s == 0; });
   auto by_size = [&](auto tag) {
     using T = typename decltype(tag)::type;
+    if (one_element && y.is_contiguous() && x.size() > 0) {
+      T value;
+      std::memcpy(&value, x.raw_data(), sizeof(T));
+      T* dst = static_cast<T*>(y.raw_data());
+      split_contiguous(y.size(), [&](int64_t b, int64_t e) { std::fill(dst + b, dst + e, value); });
+      return;
+    }
     map1<T, T>(x, y, [](T v) { return v; });
   };
   switch (itemsize(x.dtype())) {

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <type_traits>
 
 #include "cpu/kernels.h"
 #include "cpu/strided.h"
@@ -66,12 +67,15 @@ void take_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch
   });
 }
 
-// out = base; out[a, idx[j], b] (op)= upd[a, j, b]. Sequential over j keeps duplicate indices
-// deterministic.
+// out = base; out[a, idx[j], b] (op)= upd[a, j, b]. Each task owns a block of columns b of
+// one a and runs every j in order, so duplicate indices combine in the same order whatever
+// the thread count.
 void scatter_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
+  constexpr int64_t kColumnsPerTask = 64;
   const auto& sop = static_cast<const ScatterOp&>(op);
   int axis = sop.axis();
   const Tensor& o = out[0];
+  // The base may be strided (take's gradient scatters into a broadcast zero): copy reads it.
   Kernel copy = find_kernel(OpKind::copy, DeviceKind::cpu);
   Tensors outs{o};
   Tensors no_scratch;
@@ -80,19 +84,31 @@ void scatter_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scra
   int64_t D = o.dim(axis), A = prod(o.shape(), 0, axis), B = prod(o.shape(), axis + 1, o.ndim());
   const int64_t* idx = read_indices(in[1], scratch[0], D, "scatter");
   int64_t J = in[1].size();
+  int64_t blocks = std::max<int64_t>(1, (B + kColumnsPerTask - 1) / kColumnsPerTask);
   visit_dtype(o.dtype(), "scatter", kAll, [&](auto tag) {
     using T = typename decltype(tag)::type;
     const T* pu = upd.data<T>();
     T* po = o.data<T>();
-    ScatterMode mode = sop.mode();
-    parallel_range(A, 1, [&](int64_t a0, int64_t a1) {
-      for (int64_t a = a0; a < a1; ++a)
+    auto run = [&](auto mode_tag) {
+      constexpr ScatterMode mode = decltype(mode_tag)::value;
+      parallel_for(A * blocks, [&](int64_t task) {
+        int64_t a = task / blocks, b0 = task % blocks * kColumnsPerTask;
+        int64_t b1 = std::min(B, b0 + kColumnsPerTask);
         for (int64_t j = 0; j < J; ++j) {
-          T* dst = po + (a * D + idx[j]) * B;
-          const T* src = pu + (a * J + j) * B;
-          for (int64_t b = 0; b < B; ++b) dst[b] = combine(mode, dst[b], src[b]);
+          T* __restrict dst = po + (a * D + idx[j]) * B;
+          const T* __restrict src = pu + (a * J + j) * B;
+          for (int64_t b = b0; b < b1; ++b) dst[b] = combine(mode, dst[b], src[b]);
         }
-    });
+      });
+    };
+    switch (sop.mode()) {
+      case ScatterMode::add: run(std::integral_constant<ScatterMode, ScatterMode::add>{}); break;
+      case ScatterMode::update:
+        run(std::integral_constant<ScatterMode, ScatterMode::update>{});
+        break;
+      case ScatterMode::max: run(std::integral_constant<ScatterMode, ScatterMode::max>{}); break;
+      case ScatterMode::min: run(std::integral_constant<ScatterMode, ScatterMode::min>{}); break;
+    }
   });
 }
 

@@ -23,7 +23,9 @@ std::vector<TensorSpec> TakeOp::infer(const Tensors& in) const {
 }
 
 Tensors TakeOp::vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const {
-  return {scatter(zeros_like(in[0]), in[1], ct[0], axis_, ScatterMode::add), Tensor()};
+  // A broadcast zero base: the scatter's copy fills the output, with no zero tensor stored.
+  Tensor zero_base = broadcast_to(scalar_like(0.0, ct[0]), in[0].shape());
+  return {scatter(zero_base, in[1], ct[0], axis_, ScatterMode::add), Tensor()};
 }
 
 Tensor take(const Tensor& x, const Tensor& indices, int64_t axis) {
