@@ -117,19 +117,6 @@ def _without_counters(config):
     return config
 
 
-def _without_cell_build_config(config):
-    """Keras's config with the `build_config` of an RNN's cell dropped: keras_like's `RNN`
-    builds its cell without recording the cell's build shape (layers/rnn/rnn.py), so a
-    cell's entry has no `build_config` here; loading either form builds the same weights."""
-    if isinstance(config, dict):
-        return {k: ({kk: vv for kk, vv in v.items() if kk != "build_config"}
-                    if k == "cell" and isinstance(v, dict) else _without_cell_build_config(v))
-                for k, v in config.items()}
-    if isinstance(config, list):
-        return [_without_cell_build_config(v) for v in config]
-    return config
-
-
 def _paths_without_counters(paths):
     return [re.sub(r"_\d+/", "/", p) for p in paths]
 
@@ -139,7 +126,7 @@ def test_config_build_config_shapes_and_weight_paths_match_keras(name):
     recipe = FIXTURES["cases"][name]
     layer, _ = _replay(name)
     assert _without_counters(to_json_like(layer.get_config())) == \
-        _without_counters(_without_cell_build_config(recipe["config"]))
+        _without_counters(recipe["config"])
     assert to_json_like(layer.get_build_config()) == recipe["build_config"]
     assert _paths_without_counters(w.path for w in layer.weights) == \
         _paths_without_counters(recipe["weight_paths"])

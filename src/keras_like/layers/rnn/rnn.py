@@ -104,6 +104,9 @@ class RNN(Layer):
         if isinstance(self.cell, Layer) and not self.cell.built:
             self.cell.build(step_input_shape)
             self.cell.built = True
+            # Recorded as Keras's build wrapper does, so the cell's saved entry carries its
+            # build_config like the files Keras writes.
+            self.cell._build_shapes_dict = {"input_shape": step_input_shape}
         if self.stateful:
             if self.states is not None:
                 self.reset_state()
