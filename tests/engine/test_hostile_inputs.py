@@ -110,6 +110,19 @@ def test_most_negative_divided_by_minus_one_wraps_like_numpy(dtype, low):
     ('ops.split(np.ones((3, 0), "int16"), 2**40, axis=-1)', "ValueError", r"split.*sections"),
     ("ops.cumsum(np.ones(3), axis=2**63)", "OverflowError", r"cumulative.*64 bits"),
     ("ops.broadcast_to(np.ones(1), (2**63, 3))", "OverflowError", r"broadcast_to.*64 bits"),
+    # BLAS takes 32-bit sizes: broadcast views make such products without the memory, and
+    # they must be refused before anything is copied, not computed wrong.
+    ("ops.matmul(ops.broadcast_to(np.ones((1, 1), 'float32'), (1, 2**31 + 5)), "
+     "ops.broadcast_to(np.ones((1, 1), 'float32'), (2**31 + 5, 1)))", "ValueError",
+     r"matmul.*2\^31"),
+    ("ops.dot_product_attention(ops.broadcast_to(np.ones((1, 1, 1, 1), 'float32'), "
+     "(1, 1, 2**20, 2**12)), ops.broadcast_to(np.ones((1, 1, 1, 1), 'float32'), "
+     "(1, 1, 2**20, 2**12)), ops.broadcast_to(np.ones((1, 1, 1, 1), 'float32'), "
+     "(1, 1, 2**20, 2**12)))", "ValueError", r"dot_product_attention.*2\^31"),
+    ("__import__('keras_like.ops.recurrent', fromlist=['r']).lstm_sequence("
+     "ops.broadcast_to(np.ones((1, 1, 1), 'float32'), (1, 2**22, 2**12)), "
+     "np.ones((2**10, 2**12), 'float32'), np.zeros((1, 2**10), 'float32'), "
+     "np.zeros((1, 2**10), 'float32'))", "ValueError", r"lstm_sequence.*2\^31"),
 ])
 def test_impossible_shapes_raise_clear_errors(case, error, pattern):
     import re

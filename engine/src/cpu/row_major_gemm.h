@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "kl/error.h"
+
 namespace kl::cpu {
 
 template <class T>
@@ -16,6 +18,10 @@ void row_major_gemm(const T* a, int64_t lda, bool a_transposed, const T* b, int6
                     T beta) {
   static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>);
   if (M == 0 || N == 0) return;
+  // BLAS takes 32-bit sizes; the ops check their shapes, so this only guards against a bug.
+  constexpr int64_t kMax = 2147483647;
+  KL_CHECK(M <= kMax && N <= kMax && K <= kMax && lda <= kMax && ldb <= kMax && ldc <= kMax,
+           "[gemm] internal: a product exceeds BLAS's 32-bit sizes");
   if (K == 0) {
     for (int64_t m = 0; m < M; ++m)
       for (int64_t n = 0; n < N; ++n) c[m * ldc + n] = beta == T(0) ? T(0) : beta * c[m * ldc + n];

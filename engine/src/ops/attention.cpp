@@ -1,4 +1,6 @@
 // Fused scaled dot-product attention: shape checks, the gradient, and the public entry point.
+#include <algorithm>
+
 #include "kl/autograd.h"
 #include "kl/ops.h"
 
@@ -39,6 +41,11 @@ Shape check_attention_inputs(const AttentionOp& op, const Tensors& in) {
            "equal to the query's and the query's head count a multiple of the key's, received ",
            "query ", shape_str(q.shape()), ", key ", shape_str(k.shape()), ", value ",
            shape_str(v.shape()));
+  // The kernel hands BLAS rows N * H (query) and K * H (key) elements apart: 32-bit sizes.
+  constexpr int64_t kMaxBlas = 2147483647;
+  KL_CHECK(N <= kMaxBlas / std::max<int64_t>(std::max(q.dim(3), v.dim(3)), 1), "[", kOp,
+           "] expected num_heads * head size below 2^31 (BLAS's limit), received query ",
+           shape_str(q.shape()), " and value ", shape_str(v.shape()));
   Shape logits = {B, N, T, S};
   size_t next = 3;
   if (op.has_bias()) {

@@ -3,6 +3,9 @@
 #include "kl/ops.h"
 
 namespace kl {
+namespace {
+constexpr int64_t kMaxBlasDim = 2147483647;
+}  // namespace
 
 bool is_blas_matrix_layout(const Tensor& t) {
   if (t.ndim() < 2) return false;
@@ -23,6 +26,12 @@ std::vector<TensorSpec> MatmulOp::infer(const Tensors& in) const {
   int64_t k1 = a.dim(a.ndim() - 1), k2 = b.dim(b.ndim() - 2);
   KL_CHECK(k1 == k2, "[matmul] inner dimensions differ: shapes ", shape_str(a.shape()), " and ",
            shape_str(b.shape()));
+  // BLAS takes 32-bit sizes: a larger float product would be computed wrong, not refused.
+  int64_t m = a.dim(a.ndim() - 2), n = b.dim(b.ndim() - 1);
+  KL_CHECK(!(a.dtype() == DType::float32 || a.dtype() == DType::float64) ||
+               (m <= kMaxBlasDim && n <= kMaxBlasDim && k1 <= kMaxBlasDim),
+           "[matmul] expected matrix dimensions below 2^31 (BLAS's limit), received shapes ",
+           shape_str(a.shape()), " and ", shape_str(b.shape()));
   Shape batch_a(a.shape().begin(), a.shape().end() - 2), batch_b(b.shape().begin(), b.shape().end() - 2);
   Shape shape = broadcast_shapes(batch_a, batch_b, "matmul");
   shape.push_back(a.dim(a.ndim() - 2));

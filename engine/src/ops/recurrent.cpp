@@ -1,4 +1,6 @@
 // The whole-sequence recurrences (lstm, gru, simple_rnn): one call each way per layer.
+#include <algorithm>
+
 #include "kl/autograd.h"
 #include "kl/ops.h"
 
@@ -38,6 +40,10 @@ void check_projection(const Tensor& xproj, const Tensor& u, int64_t gates, const
            " * units, received kernel ", shape_str(u.shape()), " and xproj ",
            shape_str(xproj.shape()));
   check_same(u, u.shape(), xproj.dtype(), op, "the recurrent kernel");
+  // The kernels hand BLAS rows time * gates * units elements apart: 32-bit sizes.
+  KL_CHECK(xproj.dim(1) <= 2147483647 / std::max<int64_t>(xproj.dim(2), 1), "[", op,
+           "] expected time * gates * units below 2^31 (BLAS's limit), received xproj ",
+           shape_str(xproj.shape()));
 }
 
 Tensors append_mask(Tensors inputs, const Tensor& mask) {
