@@ -34,6 +34,8 @@ template <class T>
 struct Activations {
   using Fn = void (*)(const T*, T*, int64_t);
   Fn sigmoid, tanh, relu;
+  decltype(VectorLoopsFor<T>::lstm_gate_grads) lstm_gate_grads;
+  decltype(VectorLoopsFor<T>::gru_gate_grads) gru_gate_grads;
   Activations() {
     const VectorLoopsFor<T>& v = [] {
       if constexpr (std::is_same_v<T, float>) return vector_loops().f32;
@@ -42,6 +44,8 @@ struct Activations {
     sigmoid = v.unary[int(UnaryKind::sigmoid)];
     tanh = v.unary[int(UnaryKind::tanh)];
     relu = v.unary[int(UnaryKind::relu)];
+    lstm_gate_grads = v.lstm_gate_grads;
+    gru_gate_grads = v.gru_gate_grads;
   }
 };
 
@@ -139,20 +143,10 @@ void lstm_backward(const Sequence& q, const Tensor& u, const Tensor& c0, const T
           std::fill(dzr, dzr + G, T(0));
           continue;
         }
-        const T* g = gates + row * G;
         const T* cp = s == 0 ? c0.data<T>() + b * H : cs + (row - 1) * H;
         act.tanh(cs + row * H, tanh_c.data(), H);
-        for (int64_t j = 0; j < H; ++j) {
-          T i = g[j], f = g[H + j], gg = g[2 * H + j], o = g[3 * H + j], tc = tanh_c[j];
-          T dht = dhs[row * H + j] + dhb[j];
-          T dct = dcs[row * H + j] + dcb[j] + dht * o * (T(1) - tc * tc);
-          dzr[j] = dct * gg * i * (T(1) - i);
-          dzr[H + j] = dct * cp[j] * f * (T(1) - f);
-          dzr[2 * H + j] = dct * i * (T(1) - gg * gg);
-          dzr[3 * H + j] = dht * tc * o * (T(1) - o);
-          dcb[j] = dct * f;
-          dhb[j] = T(0);
-        }
+        act.lstm_gate_grads(gates + row * G, cp, tanh_c.data(), dhs + row * H, dcs + row * H,
+                            dhb, dcb, dzr, H);
       }
       // dh_{s-1} += dz_s @ u^T for this block's rows (rows S * 4H apart in dz); masked rows
       // kept their pass-through cotangent and have dz = 0.
@@ -209,6 +203,7 @@ void gru_backward(const Sequence& q, const Tensor& u, const Tensor& h0, const Te
   const T* dhs = dhs_t.data<T>();
   T *dx = out[0].data<T>(), *drec = out[1].data<T>(), *dh = out[2].data<T>();
   std::fill(dh, dh + B * H, T(0));
+  Activations<T> act;
   parallel_for(q.tasks(), [&](int64_t task) {
     int64_t r0 = task * kRowsPerTask, rows = std::min(kRowsPerTask, B - r0);
     for (int64_t s = S - 1; s >= 0; --s) {
@@ -223,17 +218,7 @@ void gru_backward(const Sequence& q, const Tensor& u, const Tensor& h0, const Te
           std::fill(drr, drr + G, T(0));
           continue;
         }
-        const T *g = gates + row * 4 * H, *prev = hp + r * ldh;
-        for (int64_t j = 0; j < H; ++j) {
-          T zg = g[j], rg = g[H + j], hh = g[2 * H + j], rh = g[3 * H + j];
-          T dht = dhs[row * H + j] + dhb[j];
-          T dz = dht * (prev[j] - hh) * zg * (T(1) - zg);
-          T dhh = dht * (T(1) - zg) * (T(1) - hh * hh);
-          T dr = dhh * rh * rg * (T(1) - rg);
-          dxr[j] = dz, dxr[H + j] = dr, dxr[2 * H + j] = dhh;
-          drr[j] = dz, drr[H + j] = dr, drr[2 * H + j] = dhh * rg;
-          dhb[j] = dht * zg;
-        }
+        act.gru_gate_grads(gates + row * 4 * H, hp + r * ldh, dhs + row * H, dhb, dxr, drr, H);
       }
       gemm<T>(drec + (r0 * S + q.src(s)) * G, S * G, uk, G, true, dh + r0 * H, H, rows, H, G,
               T(1));

@@ -221,6 +221,7 @@ void fill(VectorLoopsFor<T>& t) {
 
 void fill_optimizer_loops(VectorLoops& loops);
 void fill_conv_loops(VectorLoops& loops);
+void fill_recurrent_loops(VectorLoops& loops);
 
 void fill_vector_loops(VectorLoops& loops) {
   loops.isa = KL_ISA_NAME;
@@ -228,6 +229,7 @@ void fill_vector_loops(VectorLoops& loops) {
   fill(loops.f64);
   fill_optimizer_loops(loops);
   fill_conv_loops(loops);
+  fill_recurrent_loops(loops);
 }
 
 }  // namespace kl::cpu::KL_ISA

@@ -31,6 +31,12 @@ struct VectorLoopsFor {
   // conv_accumulators rows of F.
   void (*conv2d_filter_grad)(const T* x, const int64_t* base, const int64_t* off, int64_t K,
                              const T* g, int64_t F, int64_t pixels, T* dw, T* spill) = nullptr;
+  // One row's gate gradients of one step of the LSTM / reset_after GRU backward pass
+  // (simd/recurrent_loops.cpp; the arguments as in cpu/recurrent_kernels.cpp).
+  void (*lstm_gate_grads)(const T* gates, const T* c_prev, const T* tanh_c, const T* dh_in,
+                          const T* dc_in, T* dh_carry, T* dc_carry, T* dz, int64_t H) = nullptr;
+  void (*gru_gate_grads)(const T* gates, const T* prev, const T* dh_in, T* dh_carry, T* dx,
+                         T* drec, int64_t H) = nullptr;
 };
 
 struct VectorLoops {
