@@ -5,7 +5,12 @@ import math
 from keras_like import constraints, initializers, ops, regularizers
 from keras_like.config import is_flash_attention_enabled
 from keras_like.layers.activations.softmax import Softmax
-from keras_like.layers.attention._masks import causal_mask, expand_mask, sliding_window_mask
+from keras_like.layers.attention._masks import (
+    causal_mask,
+    combined_attention_mask,
+    expand_mask,
+    sliding_window_mask,
+)
 from keras_like.layers.attention._sublayers import build_sublayer, clone_initializer
 from keras_like.layers.core.einsum_dense import EinsumDense
 from keras_like.layers.layer import Layer
@@ -176,23 +181,13 @@ class GroupedQueryAttention(Layer):
         """The boolean `(B, T, S)` AND of the query `(B, T, 1)`, value and key `(B, 1, S)`,
         causal and sliding-window `(1, T, S)` masks with `attention_mask` (which, as in
         Keras, is passed through unchanged when no other mask applies)."""
-        auto_mask = None
-        if query_mask is not None:
-            auto_mask = ops.expand_dims(ops.cast(query_mask, "bool"), -1)
-        for mask in (value_mask, key_mask):
-            if mask is not None:
-                mask = ops.expand_dims(ops.cast(mask, "bool"), -2)
-                auto_mask = mask if auto_mask is None else ops.logical_and(auto_mask, mask)
+        positional = []
         if use_causal_mask:
-            mask = self._compute_causal_mask(query, value)
-            auto_mask = mask if auto_mask is None else ops.logical_and(auto_mask, mask)
+            positional.append(self._compute_causal_mask(query, value))
         if self.sliding_window is not None:
-            mask = self._compute_sliding_window_mask(query, value)
-            auto_mask = mask if auto_mask is None else ops.logical_and(auto_mask, mask)
-        if auto_mask is not None:
-            attention_mask = auto_mask if attention_mask is None else ops.logical_and(
-                ops.cast(attention_mask, "bool"), auto_mask)
-        return attention_mask
+            positional.append(self._compute_sliding_window_mask(query, value))
+        return combined_attention_mask(query_mask, value_mask, key_mask, positional,
+                                       attention_mask, cast_attention_mask=False)
 
     def _compute_causal_mask(self, query, value=None):
         query_length = ops.shape(query)[1]

@@ -10,7 +10,12 @@ from keras_like.layers.attention._equations import (
     build_proj_equation,
     partial_output_shape,
 )
-from keras_like.layers.attention._masks import causal_mask, expand_mask, sliding_window_mask
+from keras_like.layers.attention._masks import (
+    causal_mask,
+    combined_attention_mask,
+    expand_mask,
+    sliding_window_mask,
+)
 from keras_like.layers.attention._sublayers import build_sublayer, clone_initializer
 from keras_like.layers.core.einsum_dense import EinsumDense
 from keras_like.layers.layer import Layer
@@ -334,25 +339,13 @@ class MultiHeadAttention(Layer):
         """The boolean `(B, T, S)` mask: the query mask as `(B, T, 1)`, the value and key
         masks as `(B, 1, S)`, the causal and sliding-window masks as `(1, T, S)` and the
         explicit `attention_mask`, combined with AND (None when there is none)."""
-        auto_mask = None
-        if query_mask is not None:
-            auto_mask = ops.expand_dims(ops.cast(query_mask, "bool"), -1)
-        for mask in (value_mask, key_mask):
-            if mask is not None:
-                mask = ops.expand_dims(ops.cast(mask, "bool"), -2)
-                auto_mask = mask if auto_mask is None else ops.logical_and(auto_mask, mask)
+        positional = []
         if use_causal_mask:
-            mask = self._compute_causal_mask(query, value)
-            auto_mask = mask if auto_mask is None else ops.logical_and(auto_mask, mask)
+            positional.append(self._compute_causal_mask(query, value))
         if self._sliding_window is not None:
-            mask = self._compute_sliding_window_mask(query, value)
-            auto_mask = mask if auto_mask is None else ops.logical_and(auto_mask, mask)
-        if attention_mask is not None:
-            attention_mask = ops.cast(attention_mask, "bool")
-        if auto_mask is not None:
-            attention_mask = auto_mask if attention_mask is None else ops.logical_and(
-                attention_mask, auto_mask)
-        return attention_mask
+            positional.append(self._compute_sliding_window_mask(query, value))
+        return combined_attention_mask(query_mask, value_mask, key_mask, positional,
+                                       attention_mask, cast_attention_mask=True)
 
     def _compute_causal_mask(self, query, value=None):
         """`(1, T, S)`: True where the key position is not after the query position."""
