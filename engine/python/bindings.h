@@ -26,10 +26,14 @@ Tensor from_ndarray(nb::ndarray<nb::ro> arr);
 nb::object to_numpy(const Tensor& t);
 nb::object to_array_api(const Tensor& t);
 uint64_t host_read_count();
+// Called (with the GIL) on every host read while set; graph mode uses it to name the line
+// that read a traced value. None clears it.
+void set_host_read_hook(nb::handle hook);
 
 void init_tensor(nb::module_& m);
 void init_ops(nb::module_& m);
 void init_autograd(nb::module_& m);
 void init_linalg(nb::module_& m);
+void init_graph(nb::module_& m);
 
 }  // namespace kl::python

@@ -53,10 +53,13 @@ nb::dlpack::dtype to_dlpack_dtype(DType dt) {
 // Every read of tensor memory by the host (numpy(), float(t), printing) passes here; tests count
 // them to prove a training step never waits on the device.
 std::atomic<uint64_t> g_host_reads{0};
+// Never released: it may outlive the interpreter at exit.
+PyObject* g_host_read_hook = nullptr;
 
 template <class Framework>
 nb::object export_array(const Tensor& t) {
   g_host_reads.fetch_add(1, std::memory_order_relaxed);
+  if (g_host_read_hook) nb::borrow<nb::object>(g_host_read_hook)();
   KL_CHECK(t.device().kind == DeviceKind::cpu, "[numpy] cannot export a tensor on ",
            device_name(t.device()), " without a copy to the CPU");
   auto* holder = new Tensor(t.detach());
@@ -102,6 +105,12 @@ nb::object to_numpy(const Tensor& t) {
 nb::object to_array_api(const Tensor& t) { return export_array<nb::array_api>(t); }
 
 uint64_t host_read_count() { return g_host_reads.load(std::memory_order_relaxed); }
+
+void set_host_read_hook(nb::handle hook) {
+  PyObject* old = g_host_read_hook;
+  g_host_read_hook = hook.is_none() ? nullptr : hook.inc_ref().ptr();
+  Py_XDECREF(old);
+}
 
 Tensor scalar_tensor(double value, DType dtype, bool weak) {
   Tensor t = full({}, value, dtype);

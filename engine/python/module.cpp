@@ -19,4 +19,5 @@ NB_MODULE(_engine, m) {
   kl::python::init_ops(m);
   kl::python::init_autograd(m);
   kl::python::init_linalg(m);
+  kl::python::init_graph(m);
 }

@@ -1,6 +1,7 @@
 #include <mutex>
 
 #include "kl/autograd.h"
+#include "kl/graph.h"
 #include "kl/ops.h"
 #include "kl/op.h"
 #include "kl/thread_pool.h"
@@ -35,6 +36,7 @@ Tensors staged_inputs(const Op& op, const Tensors& inputs) {
     if (!op.needs_contiguous(i, inputs[i])) continue;
     if (staged.empty()) staged = inputs;
     NoGradGuard no_grad;
+    detail::CaptureSuspend part_of_this_call;
     staged[i] = copy(inputs[i]);
   }
   return staged.empty() ? inputs : staged;
@@ -105,6 +107,7 @@ Tensors dispatch(const OpPtr& op, const Tensors& inputs) {
     for (auto& spec : specs) outputs.push_back(empty(spec.shape, spec.dtype, dev, op->name()));
     if (dev.kind != DeviceKind::meta) run_kernel(*op, dev, staged_inputs(*op, inputs), outputs);
   }
+  detail::capture_call(op, inputs, outputs, /*in_place=*/false);
   if (is_recording() && op->differentiable()) record(op, inputs, outputs);
   return outputs;
 }
@@ -123,6 +126,7 @@ void dispatch_inplace(const OpPtr& op, const Tensors& inputs, const Tensors& tar
   for (const auto& t : targets)
     KL_CHECK(t.device().kind == DeviceKind::meta || t.storage()->writable(), "[", op->name(),
              "] the destination is read-only (borrowed memory)");
+  detail::capture_call(op, inputs, targets, /*in_place=*/true);
   if (dev.kind == DeviceKind::meta) return;
   Tensors outputs = targets;
   run_kernel(*op, dev, staged_inputs(*op, inputs), outputs);

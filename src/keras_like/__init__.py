@@ -12,7 +12,8 @@ from keras_like import backend, config, ops  # noqa: F401
 from keras_like.backend import GradientTape, Tensor, Variable, name_scope  # noqa: F401
 
 _LAZY_MODULES = {
-    "activations", "callbacks", "constraints", "datasets", "dtype_policies", "initializers",
+    "activations", "callbacks", "constraints", "datasets", "dtype_policies", "graph",
+    "initializers",
     "layers", "losses", "metrics", "mixed_precision", "models", "optimizers", "preprocessing",
     "random", "regularizers", "saving", "tree", "utils",
 }
@@ -27,6 +28,7 @@ _LAZY_NAMES = {
     "Metric": ("keras_like.metrics", "Metric"),
     "Model": ("keras_like.models", "Model"),
     "Sequential": ("keras_like.models", "Sequential"),
+    "function": ("keras_like.graph", "function"),
     "Operation": ("keras_like.ops.operation", "Operation"),
     "Optimizer": ("keras_like.optimizers", "Optimizer"),
     "Regularizer": ("keras_like.regularizers", "Regularizer"),
@@ -62,9 +64,9 @@ def version():
 
 __all__ = [
     "activations", "backend", "callbacks", "config", "constraints", "datasets",
-    "dtype_policies", "initializers", "layers", "losses", "metrics", "mixed_precision",
-    "models", "ops", "optimizers", "preprocessing", "random", "regularizers", "saving", "tree",
-    "utils",
+    "dtype_policies", "function", "graph", "initializers", "layers", "losses", "metrics",
+    "mixed_precision", "models", "ops", "optimizers", "preprocessing", "random",
+    "regularizers", "saving", "tree", "utils",
     "DTypePolicy", "GradientTape", "Initializer", "Input", "InputSpec", "KerasTensor", "Layer",
     "Loss", "Metric", "Model", "Operation", "Optimizer", "Regularizer", "Sequential", "Tensor",
     "Variable", "name_scope", "version",

@@ -9,6 +9,14 @@ from keras_like.backend.convert import convert_to_tensor
 from keras_like.backend.dtypes import standardize_dtype
 from keras_like.backend.engine import Tensor, _engine
 
+# Variables made so far: a traced call that made any ran first-call-only code (building a
+# layer or an optimizer), so graph mode retraces the next call instead of replaying it.
+_creations = [0]
+
+
+def variables_created():
+    return _creations[0]
+
 
 class _AutocastState(threading.local):
     dtype = None
@@ -78,6 +86,7 @@ class Variable:
         self.constraint = None
         self.overwrite_with_gradient = False
         self._value = _engine.copy(value)  # always owns its memory
+        _creations[0] += 1
         self._value.requires_grad = self.trainable and self._value.dtype in (
             "float16", "bfloat16", "float32", "float64")
 

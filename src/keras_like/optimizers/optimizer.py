@@ -7,7 +7,7 @@ Subclasses create their slot variables in `build(variables)` and update one vari
 import warnings
 
 from keras_like import ops
-from keras_like.backend import naming, optimizer_update, step_scalars
+from keras_like.backend import capture, naming, optimizer_update, step_scalars
 from keras_like.backend.variable import Variable
 from keras_like.utils.config_keys import known_kwargs
 
@@ -59,7 +59,6 @@ class Optimizer:
         self._exclude_names = None
         with naming.name_scope(self.name, caller=self):
             self._iterations = Variable(0, dtype="int64", trainable=False, name="iteration")
-        self._iteration_count = 0
         self._step_cache = None
         self._step_values = {}
         self._variables.append(self._iterations)
@@ -88,11 +87,6 @@ class Optimizer:
     @property
     def variables(self):
         return list(self._variables)
-
-    def _sync_iteration_count(self):
-        """Re-reads the step count after `iterations` was assigned (a loaded file): the
-        host keeps its own copy so that training steps never read the device."""
-        self._iteration_count = int(self._iterations.numpy())
 
     @property
     def learning_rate(self):
@@ -201,6 +195,8 @@ class Optimizer:
         if self.loss_scale_factor is not None:
             grads = [g / self.loss_scale_factor for g in grads]
         if self.gradient_accumulation_steps:
+            # Whether this call updates is decided on the host, per call.
+            capture.refuse("gradient accumulation decides on the host when to update")
             if not self._accumulate(grads, variables):
                 return
             grads = [self._accumulated_gradients[self._slot_index[id(v)]].value /
@@ -213,7 +209,6 @@ class Optimizer:
             wd = decay if decay and self._use_weight_decay(v) else 0.0
             self.update_step(g, v, lr, weight_decay=wd)
         self._step_cache, self._step_values = None, {}
-        self._iteration_count += 1
         self._iterations.assign_add(1)
         for v in variables:
             if v.constraint is not None:
@@ -244,15 +239,17 @@ class Optimizer:
         return grads
 
     def _update_ema(self, variables):
-        # Keras starts the average at the variable itself: momentum 0 on the first step.
-        momentum = self.ema_momentum if self._iteration_count > 1 else 0.0
+        # Keras's formulas on the device (`iterations` already counts this step): the average
+        # starts at the variable itself, momentum 0 on the first step.
+        not_first_step = ops.greater(self._iterations.value, 1)
+        freq = self.ema_overwrite_frequency
+        overwrite = ops.equal(ops.mod(self._iterations.value, freq), 0) if freq else None
         for v in variables:
             average = self._model_variables_moving_average[self._slot_index[id(v)]]
-            average.assign(average.value * momentum + v.value * (1 - momentum))
-        freq = self.ema_overwrite_frequency
-        if freq and self._iteration_count % freq == 0:
-            for v in variables:
-                v.assign(self._model_variables_moving_average[self._slot_index[id(v)]].value)
+            momentum = ops.cast(not_first_step, v.dtype) * self.ema_momentum
+            average.assign(momentum * average.value + (1 - momentum) * v.value)
+            if overwrite is not None:
+                v.assign(ops.where(overwrite, average.value, v.value))
 
     def finalize_variable_values(self, var_list):
         """With EMA, replaces the model's variables by their moving averages."""

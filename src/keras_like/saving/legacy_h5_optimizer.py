@@ -49,6 +49,3 @@ def restore_optimizer_weights(reader, group, model):
                       "the model starts with a freshly initialized optimizer.", stacklevel=5)
         return
     assign_all(reader, list(zip(variables, datasets)))
-    # The optimizer counts steps on the host too (so training never reads the device); it
-    # must continue from the restored iteration.
-    optimizer._sync_iteration_count()

@@ -165,8 +165,6 @@ def load_state(root, reader, skip_mismatch=False):
             continue
         for variable, value in zip(variables, values):
             assign_checked(variable, value, f"{reader.filename}: {owner}")
-        if isinstance(obj, optimizer_cls):
-            obj._sync_iteration_count()
     if errors:
         if skip_mismatch:
             for message in errors:

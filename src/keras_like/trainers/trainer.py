@@ -17,6 +17,7 @@ from keras_like.backend import Tensor
 from keras_like.callbacks.callback_list import pythonify_logs as _pythonify_logs
 from keras_like.trainers import input_checks
 from keras_like.trainers.compile_utils import CompileLoss, CompileMetrics
+from keras_like.trainers.compiled_steps import CompiledStep, resolve_jit_compile
 from keras_like.trainers.data_adapters import (
     EpochIterator,
     _interrupted_warning,
@@ -25,6 +26,10 @@ from keras_like.trainers.data_adapters import (
     train_validation_split,
     unpack_x_y_sample_weight,
 )
+
+
+def _verbosity(verbose):
+    return 1 if verbose == "auto" else int(verbose)
 
 
 def _to_numpy(x):
@@ -36,7 +41,10 @@ class Trainer:
 
     def __init__(self):
         self._run_eagerly = False
-        self._jit_compile = None
+        # "auto" until compile says otherwise: predict on an uncompiled model is captured too.
+        self._jit_compile = "auto"
+        self._compiled_steps = {}  # "train" / "test" / "predict" -> CompiledStep
+        self._jit_verbose = 0  # the running loop's verbosity, for capture fallback messages
         self.compiled = False
         self.loss = None
         self.optimizer = None
@@ -71,9 +79,13 @@ class Trainer:
             metrics: List of metrics (or a list/dict of lists, one per output), evaluated
                 without sample weights. "accuracy" picks binary/categorical/sparse by shapes.
             weighted_metrics: Metrics weighted by `sample_weight` / `class_weight`.
-            run_eagerly: Accepted for compatibility: keras_like always runs eagerly.
+            run_eagerly: Run the Python step functions on every batch (for debugging) instead
+                of replaying captured graphs.
             steps_per_execution: Accepted for compatibility (one step per call).
-            jit_compile: Accepted for compatibility (no compilation).
+            jit_compile: "auto" (default) or True: the train, test and predict steps are
+                captured into engine graphs on their first calls and replayed afterwards
+                (bit-identical to eager); "auto" falls back to eager where a step cannot be
+                captured and says why at verbose >= 1, True warns. False runs eagerly.
             auto_scale_loss: Accepted for compatibility.
 
         Example:
@@ -92,7 +104,10 @@ class Trainer:
         if metrics is not None or weighted_metrics is not None:
             self._compile_metrics = CompileMetrics(metrics, weighted_metrics,
                                                    output_names=output_names)
-        self._jit_compile = False
+        if jit_compile is True and run_eagerly:
+            warnings.warn("If `run_eagerly` is True, then `jit_compile` cannot also be True. "
+                          "Disabling `jit_compile`.", stacklevel=2)
+        self._jit_compile = resolve_jit_compile(jit_compile, run_eagerly)
         self.run_eagerly = run_eagerly
         self.stop_training = False
         self.compiled = True
@@ -102,7 +117,7 @@ class Trainer:
             "optimizer": optimizer, "loss": loss, "loss_weights": loss_weights,
             "metrics": metrics, "weighted_metrics": weighted_metrics,
             "run_eagerly": run_eagerly, "steps_per_execution": steps_per_execution,
-            "jit_compile": False,
+            "jit_compile": bool(self._jit_compile),  # resolved, as Keras writes it
         }
 
     @property
@@ -112,14 +127,25 @@ class Trainer:
     @run_eagerly.setter
     def run_eagerly(self, value):
         self._run_eagerly = value
+        self._compiled_steps = {}
 
     @property
     def jit_compile(self):
-        return bool(self._jit_compile)
+        return bool(self._jit_compile) and not self._run_eagerly
 
     @jit_compile.setter
     def jit_compile(self, value):
-        self._jit_compile = False
+        self._jit_compile = resolve_jit_compile(value, False)
+        self._compiled_steps = {}
+
+    def _step_function(self, kind):
+        """`<kind>_step`, or its captured form when jit_compile is on."""
+        if not self._jit_compile or self._run_eagerly:
+            return getattr(self, f"{kind}_step")
+        step = self._compiled_steps.get(kind)
+        if step is None:
+            step = self._compiled_steps[kind] = CompiledStep(self, kind)
+        return step
 
     def get_compile_config(self):
         """The `compile()` arguments, serialized (None when the model was not compiled)."""
@@ -347,6 +373,8 @@ class Trainer:
         resume, self._resume_point = self._resume_point, None
         logs_needed = callbacks.train_batch_logs_needed
         batch_begin, batch_end = callbacks.on_train_batch_begin, callbacks.on_train_batch_end
+        self._jit_verbose = _verbosity(verbose)
+        train_step = self._step_function("train")
         try:
             for epoch in range(initial_epoch, epochs):
                 if epoch_iterator.exhausted:
@@ -363,7 +391,7 @@ class Trainer:
                 for step, data in batches:
                     batch_begin(step)
                     self._batch_logs_needed = logs_needed()
-                    logs = self.train_step(data)
+                    logs = train_step(data)
                     batch_end(step, logs)
                     if self.stop_training:
                         break
@@ -433,12 +461,14 @@ class Trainer:
         logs_needed = callbacks.test_batch_logs_needed
         was_needed, was_skipped = self._batch_logs_needed, self._batch_logs_skipped
         self._batch_logs_skipped = False
+        was_verbose, self._jit_verbose = self._jit_verbose, _verbosity(verbose)
+        test_step = self._step_function("test")
         try:
             batches = iter(epoch_iterator)
             for step, data in batches:
                 callbacks.on_test_batch_begin(step)
                 self._batch_logs_needed = logs_needed()
-                logs = self.test_step(data)
+                logs = test_step(data)
                 callbacks.on_test_batch_end(step, logs)
                 if self.stop_evaluating:
                     break
@@ -446,6 +476,7 @@ class Trainer:
             logs = _pythonify_logs(self._get_metrics_result_or_logs(logs))
         finally:
             self._batch_logs_needed, self._batch_logs_skipped = was_needed, was_skipped
+            self._jit_verbose = was_verbose
         callbacks.on_test_end(logs)
         if return_dict:
             return logs
@@ -462,10 +493,12 @@ class Trainer:
         callbacks.on_predict_begin()
         outputs = None
         batch_outputs = None
+        self._jit_verbose = _verbosity(verbose)
+        predict_step = self._step_function("predict")
         batches = iter(epoch_iterator)
         for step, data in batches:
             callbacks.on_predict_batch_begin(step)
-            batch_outputs = tree.map_structure(_to_numpy, self.predict_step(data))
+            batch_outputs = tree.map_structure(_to_numpy, predict_step(data))
             if outputs is None:
                 outputs = [batch_outputs]
             else:
@@ -496,7 +529,7 @@ class Trainer:
             sample_weight = class_weight_to_sample_weights(y, class_weight)
         self.reset_metrics()
         self._batch_logs_needed = True
-        logs = self.train_step(to_tensors((x, y, sample_weight)))
+        logs = self._step_function("train")(to_tensors((x, y, sample_weight)))
         logs = _pythonify_logs(logs)
         if return_dict:
             return logs
@@ -507,11 +540,11 @@ class Trainer:
         self._assert_compile_called("test_on_batch")
         self.reset_metrics()
         self._batch_logs_needed = True
-        logs = _pythonify_logs(self.test_step(to_tensors((x, y, sample_weight))))
+        logs = _pythonify_logs(self._step_function("test")(to_tensors((x, y, sample_weight))))
         if return_dict:
             return logs
         return self._flatten_metrics_in_order(logs)
 
     def predict_on_batch(self, x):
         """The model's outputs on one batch, as NumPy arrays."""
-        return tree.map_structure(_to_numpy, self.predict_step(to_tensors((x,))))
+        return tree.map_structure(_to_numpy, self._step_function("predict")(to_tensors((x,))))
