@@ -124,24 +124,22 @@ class Function:
         return bound[1]
 
     def __call__(self, *args, **kwargs):
-        # Under a recording tape the caller wants gradients through this call: run it eagerly
-        # so the tape sees every op.
-        if engine_capture.is_recording():
-            return self._fn(*args, **kwargs)
         try:
             signature = CallSignature((args, kwargs))
         except Uncapturable as e:
             self._note_fallback(None, str(e))
             return self._fn(*args, **kwargs)
         entry = self._cache.get(signature.key)
-        if entry is not None:
-            if entry is _EAGER:
-                return self._fn(*args, **kwargs)
-            return entry._run(signature.tensors)
-        if engine_capture.is_capturing():
-            # Inside an outer trace, this call is part of the outer graph.
-            return self._fn(*args, **kwargs)
-        return self._trace(signature)
+        # Under a recording tape the caller wants gradients through this call, and inside an
+        # outer trace without a graph of its own the call is part of the outer graph: both run
+        # the Python body (on the same converted arguments a trace would see).
+        if entry is None and not engine_capture.is_recording() and \
+                not engine_capture.is_capturing():
+            return self._trace(signature)
+        if entry is None or entry is _EAGER or engine_capture.is_recording():
+            call_args, call_kwargs = signature.rebuild()
+            return self._fn(*call_args, **call_kwargs)
+        return entry._run(signature.tensors)
 
     def _trace(self, signature):
         self.trace_count += 1

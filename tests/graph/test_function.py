@@ -1,0 +1,271 @@
+"""keras_like.function: tracing, replay, retracing rules, fallbacks and the graph view."""
+
+import os
+import warnings
+
+import numpy as np
+import pytest
+
+import keras_like as keras
+from keras_like import backend, ops
+from keras_like.graph import CaptureError
+
+RNG = np.random.default_rng(0)
+
+
+def _arrays(*shapes, dtype="float32"):
+    return [RNG.standard_normal(s).astype(dtype) for s in shapes]
+
+
+def test_replays_with_new_values_and_matches_numpy():
+    @keras.function
+    def fn(x, y):
+        return ops.sum(ops.exp(x) * 2.0 + y, axis=0), ops.matmul(x, ops.transpose(y))
+
+    for _ in range(4):
+        x, y = _arrays((3, 4), (3, 4))
+        total, product = fn(x, y)
+        np.testing.assert_allclose(total.numpy(), np.sum(np.exp(x) * 2.0 + y, axis=0),
+                                   rtol=1e-6)
+        np.testing.assert_allclose(product.numpy(), x @ y.T, rtol=1e-5, atol=1e-6)
+    assert fn.trace_count == 1
+
+
+def test_python_side_effects_run_only_while_tracing():
+    seen = []
+
+    @keras.function
+    def fn(x):
+        seen.append(1)
+        return x + 1.0
+
+    for _ in range(3):
+        fn(np.ones(2, "float32"))
+    assert seen == [1]
+
+
+def test_a_new_shape_dtype_or_python_value_traces_again():
+    @keras.function
+    def fn(x, scale):
+        return x * scale
+
+    fn(np.ones(2, "float32"), 2.0)
+    fn(np.ones(2, "float32"), 2.0)
+    assert fn.trace_count == 1
+    fn(np.ones(3, "float32"), 2.0)
+    fn(np.ones(3, "float64"), 2.0)
+    out = fn(np.ones(3, "float64"), 5.0)
+    assert fn.trace_count == 4
+    np.testing.assert_array_equal(out.numpy(), np.full(3, 5.0))
+
+
+def test_many_retraces_warn_once_unless_reduce_retracing():
+    def body(x):
+        return x + 1.0
+
+    fn = keras.function(body)
+    with pytest.warns(UserWarning, match="triggered retracing"):
+        for n in range(1, 8):
+            fn(np.ones(n, "float32"))
+    quiet = keras.function(body, reduce_retracing=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for n in range(1, 8):
+            quiet(np.ones(n, "float32"))
+
+
+def test_the_same_tensor_twice_then_two_tensors():
+    @keras.function
+    def fn(a, b):
+        return a - b
+
+    x = backend.convert_to_tensor(np.arange(3.0, dtype="float32"))
+    y = backend.convert_to_tensor(np.ones(3, "float32"))
+    np.testing.assert_array_equal(fn(x, x).numpy(), np.zeros(3))
+    np.testing.assert_array_equal(fn(x, y).numpy(), np.arange(3.0) - 1)
+    np.testing.assert_array_equal(fn(y, y).numpy(), np.zeros(3))
+
+
+def test_variable_assigned_inside_is_updated_on_every_replay():
+    counter = keras.Variable(0.0)
+    total = keras.Variable(np.zeros(2, "float32"))
+
+    @keras.function
+    def step(x):
+        counter.assign_add(1.0)
+        total.assign(total + x)
+        return total * 1.0
+
+    for i in range(5):
+        out = step(np.full(2, i, "float32"))
+    assert float(counter.numpy()) == 5.0
+    np.testing.assert_array_equal(total.numpy(), np.full(2, 10.0))
+    np.testing.assert_array_equal(out.numpy(), np.full(2, 10.0))
+    assert step.trace_count == 1
+
+
+def test_variables_made_on_the_first_call_are_traced_again_then_replayed():
+    layer = keras.layers.Dense(3, kernel_initializer="ones")
+
+    @keras.function
+    def fn(x):
+        return layer(x)
+
+    x = np.ones((2, 4), "float32")
+    for _ in range(4):
+        np.testing.assert_allclose(fn(x).numpy(), np.full((2, 3), 4.0))
+    assert fn.trace_count == 2  # the first trace built the layer
+    layer.kernel.assign(np.full((4, 3), 2.0, "float32"))
+    np.testing.assert_allclose(fn(x).numpy(), np.full((2, 3), 8.0))  # reads the Variable
+    assert fn.trace_count == 2
+
+
+def test_a_host_read_falls_back_to_eager_naming_the_line():
+    @keras.function
+    def fn(x):
+        if float(ops.sum(x)) > 0:  # host read
+            return x * 2.0
+        return x * 0.0
+
+    with pytest.warns(UserWarning, match=rf"{os.path.basename(__file__)}:\d+.*float\(ops.sum"):
+        out = fn(np.ones(2, "float32"))
+    np.testing.assert_array_equal(out.numpy(), [2.0, 2.0])
+    # Eager from now on for this signature: the branch follows the data.
+    np.testing.assert_array_equal(fn(-np.ones(2, "float32")).numpy(), [0.0, 0.0])
+    with pytest.raises(CaptureError, match="host"):
+        fn.get_concrete_function(np.ones(2, "float32"))
+
+
+def test_nested_functions_and_an_inner_graph_inside_an_outer_trace():
+    @keras.function
+    def inner(x):
+        return ops.tanh(x) * 3.0
+
+    @keras.function
+    def outer(x):
+        return inner(x) + inner(x * 2.0)
+
+    x = _arrays((4,))[0]
+    inner(x)  # inner has a graph for this signature before the outer traces
+    for _ in range(3):
+        x = _arrays((4,))[0]
+        np.testing.assert_allclose(outer(x).numpy(), np.tanh(x) * 3 + np.tanh(2 * x) * 3,
+                                   rtol=1e-6)
+    assert outer.trace_count == 1
+
+
+def test_gradients_through_a_compiled_function_under_a_tape():
+    w = keras.Variable(np.array([1.5, -2.0], "float32"))
+
+    @keras.function
+    def loss(x):
+        return ops.sum(ops.square(x * w))
+
+    x = np.array([0.5, 3.0], "float32")
+    loss(x)
+    loss(x)  # traced and replayable
+    with keras.GradientTape() as tape:
+        value = loss(x)
+    grad = tape.gradient(value, w)
+    np.testing.assert_allclose(grad.numpy(), 2 * x * x * w.numpy(), rtol=1e-6)
+
+
+def test_a_tape_inside_is_captured():
+    w = keras.Variable(np.array([1.0, 2.0, 3.0], "float32"))
+
+    @keras.function
+    def sgd_step(x):
+        with keras.GradientTape() as tape:
+            loss = ops.sum(ops.square(w * x))
+        w.assign_sub(0.1 * tape.gradient(loss, w))
+        return loss
+
+    eager_w = np.array([1.0, 2.0, 3.0], "float32")
+    for i in range(4):
+        x = np.full(3, 0.5 + i, "float32")
+        sgd_step(x)
+        eager_w = eager_w - np.float32(0.1) * (2 * x * x * eager_w)
+    np.testing.assert_allclose(w.numpy(), eager_w, rtol=1e-6)
+    assert sgd_step.trace_count == 1
+
+
+def test_the_graph_lists_nodes_and_edges_and_exports_dot():
+    @keras.function
+    def fn(x, w):
+        return ops.relu(ops.matmul(x, w))
+
+    x, w = _arrays((2, 3), (3, 4))
+    graph = fn.get_concrete_function(x, w).graph
+    ops_run = [node.op for node in graph.nodes]
+    assert "matmul" in ops_run and "maximum" in ops_run or "relu" in ops_run
+    assert len(graph.argument_slots) == 2 and len(graph.output_slots) == 1
+    writers = {s: n.index for n in graph.nodes for s in n.outputs}
+    for edge in graph.edges:
+        assert edge.source == writers.get(edge.slot) or edge.slot in graph.argument_slots
+    text = str(graph)
+    assert "argument 0: float32[2, 3]" in text and "matmul" in text
+    dot = graph.to_dot()
+    assert dot.startswith('digraph "fn"') and dot.rstrip().endswith("}")
+    assert dot.count("->") == len(graph.edges) + len(graph.output_slots)
+
+
+def test_a_replay_with_a_wrong_shape_is_a_clear_error():
+    @keras.function
+    def fn(x):
+        return x * 2.0
+
+    concrete = fn.get_concrete_function(np.ones((2, 2), "float32"))
+    with pytest.raises(ValueError, match=r"\[function\] argument 0 was traced as float32 \(2, 2\)"):
+        concrete(np.ones((3, 2), "float32"))
+
+
+def test_symbolic_and_string_arguments_run_eagerly():
+    fn = keras.function(lambda x: x)
+    with pytest.warns(UserWarning, match="strings"):
+        out = fn(np.array(["a", "b"]))
+    assert list(out) == ["a", "b"]
+
+
+def test_input_signature_is_refused_clearly():
+    with pytest.raises(NotImplementedError, match="input_signature"):
+        keras.function(lambda x: x, input_signature=[None])
+
+
+def test_decorated_method_has_one_cache_per_instance():
+    class Scaler:
+        def __init__(self, factor):
+            self.factor = keras.Variable(factor)
+
+        @keras.function
+        def __call__(self, x):
+            return x * self.factor
+
+    a, b = Scaler(2.0), Scaler(3.0)
+    x = np.ones(2, "float32")
+    for _ in range(2):
+        np.testing.assert_array_equal(a(x).numpy(), [2.0, 2.0])
+        np.testing.assert_array_equal(b(x).numpy(), [3.0, 3.0])
+
+
+def test_memory_does_not_grow_over_ten_thousand_replays():
+    w = keras.Variable(RNG.standard_normal((64, 64)).astype("float32"))
+
+    @keras.function
+    def step(x):
+        y = ops.tanh(ops.matmul(x, w))
+        w.assign(w * 0.999 + ops.mean(y) * 0.0)
+        return ops.sum(y)
+
+    x = RNG.standard_normal((32, 64)).astype("float32")
+    xt = backend.convert_to_tensor(x)
+    for _ in range(200):
+        step(xt)
+
+    def rss_kb():
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+
+    before = rss_kb()
+    for _ in range(10_000):
+        step(xt)
+    assert rss_kb() - before < 4096, "replays leak memory"
