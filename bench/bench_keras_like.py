@@ -29,6 +29,8 @@ def main():
     ap.add_argument("workload", choices=["mlp", "cnn", "lstm", "tiny"])
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--eager", action="store_true",
+                    help="run_eagerly=True: the Python steps, not the captured graphs")
     args = ap.parse_args()
 
     t0 = now()
@@ -44,7 +46,8 @@ def main():
     # the framework's own memory can be told apart from it.
     data_peak_mb = peak_rss_mb()
     model = build(name, cfg, keras)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss=LOSS[name])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss=LOSS[name],
+                  run_eagerly=args.eager)
 
     class EpochTimer(keras.callbacks.Callback):
         def __init__(self):

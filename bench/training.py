@@ -50,6 +50,10 @@ def frameworks(args):
     return {
         "keras_like": lambda w: [sys.executable, os.path.join(HERE, "bench_keras_like.py"), w,
                                  "--threads", str(args.threads), "--scale", str(args.scale)],
+        # The same model with run_eagerly=True: what the captured step gains over eager.
+        "kl-eager": lambda w: [sys.executable, os.path.join(HERE, "bench_keras_like.py"), w,
+                               "--threads", str(args.threads), "--scale", str(args.scale),
+                               "--eager"],
         "tf-keras": lambda w: [args.tf_python, os.path.join(PEERS, "bench_tf.py"), w,
                                "--threads", str(args.threads), "--scale", str(args.scale)],
         "torch-eager": lambda w: [args.torch_python, os.path.join(PEERS, "bench_torch.py"), w,
