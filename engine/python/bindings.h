@@ -26,8 +26,8 @@ Tensor from_ndarray(nb::ndarray<nb::ro> arr);
 nb::object to_numpy(const Tensor& t);
 nb::object to_array_api(const Tensor& t);
 uint64_t host_read_count();
-// Called (with the GIL) on every host read while set; graph mode uses it to name the line
-// that read a traced value. None clears it.
+// Called (with the GIL) on every host read made while a capture is active on the reading
+// thread; graph mode uses it to name the line that read a traced value. None clears it.
 void set_host_read_hook(nb::handle hook);
 
 void init_tensor(nb::module_& m);

@@ -2,6 +2,7 @@
 #include <atomic>
 
 #include "bindings.h"
+#include "kl/graph.h"
 
 namespace kl::python {
 namespace {
@@ -59,7 +60,7 @@ PyObject* g_host_read_hook = nullptr;
 template <class Framework>
 nb::object export_array(const Tensor& t) {
   g_host_reads.fetch_add(1, std::memory_order_relaxed);
-  if (g_host_read_hook) nb::borrow<nb::object>(g_host_read_hook)();
+  if (g_host_read_hook && is_capturing()) nb::borrow<nb::object>(g_host_read_hook)();
   KL_CHECK(t.device().kind == DeviceKind::cpu, "[numpy] cannot export a tensor on ",
            device_name(t.device()), " without a copy to the CPU");
   auto* holder = new Tensor(t.detach());

@@ -1,6 +1,7 @@
 """keras_like.function: tracing, replay, retracing rules, fallbacks and the graph view."""
 
 import os
+import threading
 import warnings
 
 import numpy as np
@@ -269,3 +270,36 @@ def test_memory_does_not_grow_over_ten_thousand_replays():
     for _ in range(10_000):
         step(xt)
     assert rss_kb() - before < 4096, "replays leak memory"
+
+
+def test_host_reads_are_noticed_on_the_capturing_thread_only():
+    other = backend.convert_to_tensor(np.ones(3, "float32"))
+
+    @keras.function
+    def clean(x):
+        reader = threading.Thread(target=other.numpy)  # another thread reads meanwhile
+        reader.start()
+        reader.join()
+        return x * 2.0
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        clean(np.ones(2, "float32"))
+    assert clean.get_concrete_function(np.ones(2, "float32")) is not None
+
+    @keras.function
+    def reads(x):
+        return x * float(ops.sum(x))
+
+    caught = []
+
+    def worker():
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            reads(np.ones(2, "float32"))
+        caught.extend(str(m.message) for m in w)
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    assert any("reads a tensor's value on the host" in m for m in caught)

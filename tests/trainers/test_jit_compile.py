@@ -203,3 +203,21 @@ def test_gradient_accumulation_runs_eagerly_and_stays_correct():
         results.append([v.numpy() for v in model.variables])
     for a, b in zip(*results):
         np.testing.assert_array_equal(a, b)
+
+
+def test_replacing_the_optimizer_or_its_schedule_traces_again():
+    x, y = _data("mlp", 16)
+    model = _mlp()
+    model.compile(optimizer=keras.optimizers.SGD(0.0), loss="sparse_categorical_crossentropy")
+    model.fit(x, y, batch_size=8, epochs=2, verbose=0)
+    kernel = model.layers[0].kernel
+    before = kernel.numpy().copy()
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0)
+    np.testing.assert_array_equal(kernel.numpy(), before)  # learning rate 0: nothing moves
+    model.optimizer.learning_rate = keras.optimizers.schedules.ExponentialDecay(0.5, 10, 0.9)
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0)
+    assert not np.array_equal(kernel.numpy(), before)
+    model.optimizer = keras.optimizers.SGD(0.0)
+    moved = kernel.numpy().copy()
+    model.fit(x, y, batch_size=8, epochs=2, verbose=0)
+    np.testing.assert_array_equal(kernel.numpy(), moved)

@@ -62,15 +62,14 @@ class Capture:
 
     def __init__(self, arguments):
         self._arguments = list(arguments)
-        self._thread = threading.get_ident()
         self.host_read_at = None  # the FrameSummary of the first host read, if any
         self.variables_made = 0
         self.refused = None
         self._open = False
 
     def _on_host_read(self):
-        if self.host_read_at is None and threading.get_ident() == self._thread:
-            stack = traceback.extract_stack()[:-1]
+        if self.host_read_at is None:
+            stack = traceback.extract_stack()[:-2]
             self.host_read_at = _user_frame(stack) if stack else None
 
     def __enter__(self):
@@ -78,11 +77,9 @@ class Capture:
         _engine.begin_capture(self._arguments)
         self._open = True
         self._outer, _active.capture = getattr(_active, "capture", None), self
-        _engine.set_host_read_hook(self._on_host_read)
         return self
 
     def __exit__(self, exc_type, exc, tb):
-        _engine.set_host_read_hook(None)
         _active.capture = self._outer
         self.variables_made = variables_created() - self._variables_before
         if self._open and exc_type is not None:
@@ -114,3 +111,13 @@ class Capture:
             return _engine.end_capture(list(outputs))
         except ValueError as e:
             raise CaptureError(str(e)) from None
+
+
+def _on_host_read():
+    # The engine calls this only for reads on a thread with an open capture.
+    capture = getattr(_active, "capture", None)
+    if capture is not None:
+        capture._on_host_read()
+
+
+_engine.set_host_read_hook(_on_host_read)

@@ -7,7 +7,7 @@ Subclasses create their slot variables in `build(variables)` and update one vari
 import warnings
 
 from keras_like import ops
-from keras_like.backend import capture, naming, optimizer_update, step_scalars
+from keras_like.backend import capture, naming, optimizer_update, step_scalars, tracking
 from keras_like.backend.variable import Variable
 from keras_like.utils.config_keys import known_kwargs
 
@@ -99,6 +99,7 @@ class Optimizer:
             self._learning_rate.assign(float(value))
         else:
             self._learning_rate = self._build_learning_rate(value)
+            tracking.bump()  # captured steps read the old one: they must trace again
 
     def _current_learning_rate_tensor(self):
         lr = self._learning_rate

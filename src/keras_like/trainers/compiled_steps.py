@@ -31,11 +31,13 @@ class CompiledStep:
         self._kind = kind
         self._announced = set()
         step = getattr(model, f"{kind}_step")
+        # The keys' extra arguments are the Python state the step's code depends on: the
+        # tracking version, and the optimizer object (`model.optimizer = ...` needs a new trace).
         if kind == "predict":
             def traced(data, tracking_version):
                 return step(data)
         else:
-            def traced(data, logs_needed, tracking_version):
+            def traced(data, logs_needed, tracking_version, optimizer):
                 model._batch_logs_needed = logs_needed
                 return step(data), model._batch_logs_skipped
         self.function = Function(traced, name=f"{kind}_step", on_fallback=self._fallback)
@@ -56,6 +58,7 @@ class CompiledStep:
         model = self._model
         if self._kind == "predict":
             return self.function(data, tracking.version())
-        logs, skipped = self.function(data, model._batch_logs_needed, tracking.version())
+        logs, skipped = self.function(data, model._batch_logs_needed, tracking.version(),
+                                      model.optimizer)
         model._batch_logs_skipped = skipped
         return logs
