@@ -1,5 +1,6 @@
 #include <unordered_map>
 
+#include "graph_optimize.h"
 #include "kl/error.h"
 #include "kl/graph.h"
 
@@ -110,8 +111,16 @@ std::shared_ptr<Graph> end_capture(const Tensors& outputs) {
     throw std::invalid_argument(error_message("[function] cannot replay the traced call: ",
                                               state->cannot_replay));
   auto graph = std::make_shared<Graph>(std::move(state->graph));
+  detail::fold_constants(*graph, state->held);
+  detail::eliminate_dead_code(*graph);
+  std::vector<bool> referenced(graph->num_slots(), false);
+  for (const auto& node : graph->nodes) {
+    for (int s : node.inputs) referenced[s] = true;
+    for (int s : node.outputs) referenced[s] = true;
+  }
+  for (int s : graph->output_slots) referenced[s] = true;
   for (int s = 0; s < graph->num_slots(); ++s)
-    if (graph->slot_kinds[s] == SlotKind::capture) {
+    if (graph->slot_kinds[s] == SlotKind::capture && referenced[s]) {
       graph->capture_slots.push_back(s);
       graph->captures.push_back(state->held[s]);
     }

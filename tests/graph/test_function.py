@@ -303,3 +303,33 @@ def test_host_reads_are_noticed_on_the_capturing_thread_only():
     thread.start()
     thread.join()
     assert any("reads a tensor's value on the host" in m for m in caught)
+
+
+def test_constants_are_folded_and_unused_work_is_dropped():
+    @keras.function
+    def fn(x):
+        unused = ops.exp(x) * 3.0  # never returned: not replayed
+        del unused
+        return x * ops.ones((4,)) + ops.arange(4, dtype="float32") * 2.0
+
+    x = _arrays((4,))[0]
+    graph = fn.get_concrete_function(x).graph
+    assert {"full", "arange", "exp"}.isdisjoint(node.op for node in graph.nodes)
+    for _ in range(2):
+        x = _arrays((4,))[0]
+        np.testing.assert_array_equal(fn(x).numpy(), x + np.arange(4, dtype="float32") * 2)
+
+
+def test_a_buffer_written_in_place_is_remade_on_every_run():
+    from keras_like.backend.engine import _engine
+
+    @keras.function
+    def fn(x):
+        buffer = ops.zeros((3,))
+        _engine.assign(buffer, ops.add(buffer, x))  # an in-place write into a made value
+        return buffer * 1.0
+
+    for value in (1.0, 2.0, 5.0):
+        np.testing.assert_array_equal(fn(np.full(3, value, "float32")).numpy(), [value] * 3)
+    assert "full" in [node.op for node in fn.get_concrete_function(np.ones(3, "float32"))
+                      .graph.nodes]

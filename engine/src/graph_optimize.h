@@ -1,0 +1,17 @@
+#pragma once
+#include "kl/graph.h"
+
+namespace kl::detail {
+
+// Passes over a captured graph, run once when a capture ends. Neither changes a bit of what
+// a run computes: a folded node's value is the one the traced call computed (only for nodes
+// whose inputs are all folded, whose outputs nothing writes in place), and a removed node's
+// outputs were never read.
+
+// Nodes computable from constants alone (fill, arange and what follows from them) become
+// captures holding their traced values.
+void fold_constants(Graph& g, const Tensors& traced_values);
+// Drops nodes whose outputs no output, live node or in-place update reads.
+void eliminate_dead_code(Graph& g);
+
+}  // namespace kl::detail
