@@ -9,13 +9,21 @@ from keras_like.saving.object_registration import (  # noqa: F401
     get_registered_object,
     register_keras_serializable,
 )
-from keras_like.saving.saving_api import (  # noqa: F401
-    load_model,
-    load_weights,
-    save_model,
-    save_weights,
-)
 from keras_like.saving.serialization_lib import (  # noqa: F401
     deserialize_keras_object,
     serialize_keras_object,
 )
+
+# The file formats (and h5py, ~8 MB resident) load on first use: every layer imports the
+# serializer above, but most programs save or load only at the end, if at all.
+_SAVING_API = ("load_model", "load_weights", "save_model", "save_weights")
+
+
+def __getattr__(name):
+    if name in _SAVING_API:
+        from keras_like.saving import saving_api
+
+        value = getattr(saving_api, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'keras_like.saving' has no attribute '{name}'")
