@@ -1,4 +1,5 @@
 // One binding per primitive front end. Scalars arrive as weakly typed 0-d tensors.
+#include <nanobind/stl/map.h>
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/pair.h>
 
@@ -136,6 +137,16 @@ void init_ops(nb::module_& m) {
     return random(enum_from_name<RandomKind>(kind, kRandomKindNames, "random"), shape, dt(dtype),
                   state, block_offset);
   }, "kind"_a, "shape"_a, "dtype"_a, "state"_a, "block_offset"_a = 0, Release());
+  m.def("set_op_timing", &set_op_timing, "on"_a);
+  // {op kind: (kernel calls, kernel seconds)} on this thread since timing was turned on.
+  m.def("op_timings", [] {
+    std::map<std::string, std::pair<uint64_t, double>> out;
+    for (int i = 0; i < kNumOpKinds; ++i) {
+      OpTiming t = op_timing(OpKind(i));
+      if (t.calls) out[op_kind_name(OpKind(i))] = {t.calls, double(t.nanoseconds) * 1e-9};
+    }
+    return out;
+  });
   m.def("dispatch_count", [](const std::string& kind) {
     for (int i = 0; i < kNumOpKinds; ++i)
       if (kind == op_kind_name(OpKind(i))) return dispatch_count(OpKind(i));

@@ -1,3 +1,4 @@
+#include <chrono>
 #include <mutex>
 
 #include "kl/autograd.h"
@@ -28,6 +29,9 @@ Device common_device(const Op& op, const Tensors& inputs) {
 }
 
 thread_local uint64_t t_dispatch_counts[kNumOpKinds] = {};
+// Kernel wall time per op kind on this thread, while timing is on (the profiler's source).
+thread_local bool t_timing = false;
+thread_local OpTiming t_timings[kNumOpKinds] = {};
 
 // The inputs a kernel sees: contiguous copies where the op asks for them.
 Tensors staged_inputs(const Op& op, const Tensors& inputs) {
@@ -49,7 +53,17 @@ void run_kernel(const Op& op, const Device& dev, const Tensors& inputs, Tensors&
   for (auto& spec : op.scratch(inputs)) scratch.push_back(empty(spec.shape, spec.dtype, dev, op.name()));
   ++t_dispatch_counts[int(op.kind())];
   DenormalGuard ftz;
+  if (!t_timing) {
+    kernel(op, inputs, outputs, scratch);
+    return;
+  }
+  auto start = std::chrono::steady_clock::now();
   kernel(op, inputs, outputs, scratch);
+  auto& timing = t_timings[int(op.kind())];
+  timing.calls += 1;
+  timing.nanoseconds += uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                     std::chrono::steady_clock::now() - start)
+                                     .count());
 }
 
 void record(const OpPtr& op, const Tensors& inputs, Tensors& outputs) {
@@ -133,6 +147,14 @@ void dispatch_inplace(const OpPtr& op, const Tensors& inputs, const Tensors& tar
 }
 
 uint64_t dispatch_count(OpKind kind) { return t_dispatch_counts[int(kind)]; }
+
+void set_op_timing(bool on) {
+  t_timing = on;
+  if (on)
+    for (auto& t : t_timings) t = {};
+}
+
+OpTiming op_timing(OpKind kind) { return t_timings[int(kind)]; }
 
 Tensor dispatch1(const OpPtr& op, const Tensors& inputs) { return dispatch(op, inputs)[0]; }
 

@@ -333,3 +333,19 @@ def test_a_buffer_written_in_place_is_remade_on_every_run():
         np.testing.assert_array_equal(fn(np.full(3, value, "float32")).numpy(), [value] * 3)
     assert "full" in [node.op for node in fn.get_concrete_function(np.ones(3, "float32"))
                       .graph.nodes]
+
+
+def test_kernel_timing_counts_each_kind_while_on():
+    from keras_like.backend.engine import _engine
+
+    x = backend.convert_to_tensor(np.ones((64, 64), "float32"))
+    _engine.set_op_timing(True)
+    for _ in range(3):
+        ops.matmul(x, x)
+    ops.exp(x)
+    timings = _engine.op_timings()
+    _engine.set_op_timing(False)
+    ops.matmul(x, x)  # not counted once timing is off
+    assert timings["matmul"][0] == 3 and timings["matmul"][1] > 0
+    assert timings["unary"][0] == 1
+    assert _engine.op_timings()["matmul"][0] == 3

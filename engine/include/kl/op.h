@@ -89,6 +89,14 @@ void dispatch_inplace(const OpPtr& op, const Tensors& inputs, const Tensors& tar
 // through dispatch (and a future recorder hook in at the same place).
 uint64_t dispatch_count(OpKind kind);
 
+// Kernel wall time per op kind on this thread: set_op_timing(true) clears and starts it.
+struct OpTiming {
+  uint64_t calls = 0;
+  uint64_t nanoseconds = 0;
+};
+void set_op_timing(bool on);
+OpTiming op_timing(OpKind kind);
+
 template <class OpT, class... Args>
 Tensor call1(const Tensors& inputs, Args&&... args) {
   return dispatch1(std::make_shared<const OpT>(std::forward<Args>(args)...), inputs);

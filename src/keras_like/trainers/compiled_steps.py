@@ -53,12 +53,20 @@ class CompiledStep:
         elif self._model._jit_verbose:
             print(message)
 
-    def __call__(self, data):
+    def _arguments(self, data):
         data = to_tensors(data)
-        model = self._model
         if self._kind == "predict":
-            return self.function(data, tracking.version())
-        logs, skipped = self.function(data, model._batch_logs_needed, tracking.version(),
-                                      model.optimizer)
-        model._batch_logs_skipped = skipped
+            return data, tracking.version()
+        return data, self._model._batch_logs_needed, tracking.version(), self._model.optimizer
+
+    def __call__(self, data):
+        if self._kind == "predict":
+            return self.function(*self._arguments(data))
+        logs, skipped = self.function(*self._arguments(data))
+        self._model._batch_logs_skipped = skipped
         return logs
+
+    def get_concrete_function(self, data):
+        """The captured step for a batch like `data` (its graph: `.graph`); traces it by
+        running the step if needed."""
+        return self.function.get_concrete_function(*self._arguments(data))
