@@ -146,6 +146,11 @@ void dispatch_inplace(const OpPtr& op, const Tensors& inputs, const Tensors& tar
   run_kernel(*op, dev, staged_inputs(*op, inputs), outputs);
 }
 
+void dispatch_into(const OpPtr& op, const Tensors& inputs, Tensors& outputs) {
+  Device dev = outputs.empty() ? common_device(*op, inputs) : outputs[0].device();
+  run_kernel(*op, dev, staged_inputs(*op, inputs), outputs);
+}
+
 uint64_t dispatch_count(OpKind kind) { return t_dispatch_counts[int(kind)]; }
 
 void set_op_timing(bool on) {

@@ -125,6 +125,7 @@ std::shared_ptr<Graph> end_capture(const Tensors& outputs) {
       graph->captures.push_back(state->held[s]);
     }
   plan_releases(*graph);
+  detail::plan_memory(*graph, state->held);
   return graph;
 }
 

@@ -1,5 +1,7 @@
 #include "graph_optimize.h"
 
+#include <unordered_map>
+
 namespace kl::detail {
 namespace {
 
@@ -70,6 +72,98 @@ void eliminate_dead_code(Graph& g) {
   for (size_t k = 0; k < g.nodes.size(); ++k)
     if (keep[k]) kept.push_back(std::move(g.nodes[k]));
   g.nodes = std::move(kept);
+}
+
+}  // namespace kl::detail
+
+namespace kl::detail {
+namespace {
+
+constexpr int64_t kArenaAlignment = 64;
+
+int64_t aligned(int64_t bytes) {
+  return (bytes + kArenaAlignment - 1) / kArenaAlignment * kArenaAlignment;
+}
+
+// Free byte ranges of the arena, kept sorted and coalesced; first fit.
+class FreeList {
+ public:
+  int64_t take(int64_t bytes) {
+    for (auto it = free_.begin(); it != free_.end(); ++it)
+      if (it->second >= bytes) {
+        int64_t offset = it->first;
+        it->first += bytes;
+        it->second -= bytes;
+        if (it->second == 0) free_.erase(it);
+        return offset;
+      }
+    int64_t offset = end_;
+    end_ += bytes;
+    return offset;
+  }
+  void give(int64_t offset, int64_t bytes) {
+    auto it = free_.begin();
+    while (it != free_.end() && it->first < offset) ++it;
+    it = free_.insert(it, {offset, bytes});
+    if (it + 1 != free_.end() && it->first + it->second == (it + 1)->first) {
+      it->second += (it + 1)->second;
+      free_.erase(it + 1);
+    }
+    if (it != free_.begin() && (it - 1)->first + (it - 1)->second == it->first) {
+      (it - 1)->second += it->second;
+      free_.erase(it);
+    }
+  }
+  int64_t size() const { return end_; }
+
+ private:
+  std::vector<std::pair<int64_t, int64_t>> free_;  // (offset, bytes)
+  int64_t end_ = 0;
+};
+
+}  // namespace
+
+void plan_memory(Graph& g, const Tensors& traced_values) {
+  const int n = g.num_slots();
+  g.arena_offsets.assign(n, -1);
+  // The slot that owns each storage: the first slot seen on it (a view's base is seen first).
+  std::unordered_map<const Storage*, int> owner;
+  std::vector<int> root(n, -1);
+  for (int s = 0; s < n; ++s) {
+    const Tensor& t = traced_values[s];
+    if (!t.defined() || !t.storage()) continue;
+    root[s] = owner.emplace(t.storage().get(), s).first->second;
+  }
+  // A root is planned when a non-view node allocated it on the CPU and nothing returns it.
+  std::vector<int> defined_at(n, -1), last_use(n, -1);
+  std::vector<bool> planned(n, false);
+  for (int k = 0; k < int(g.nodes.size()); ++k) {
+    const GraphNode& node = g.nodes[k];
+    if (!node.in_place && !node.op->is_view())
+      for (int s : node.outputs)
+        if (root[s] == s && traced_values[s].device().kind == DeviceKind::cpu) {
+          planned[s] = true;
+          defined_at[s] = k;
+        }
+    for (int s : node.inputs)
+      if (root[s] >= 0) last_use[root[s]] = std::max(last_use[root[s]], k);
+    for (int s : node.outputs)
+      if (root[s] >= 0) last_use[root[s]] = std::max(last_use[root[s]], k);
+  }
+  for (int s : g.output_slots)
+    if (root[s] >= 0) planned[root[s]] = false;
+  std::vector<std::vector<int>> dies_after(g.nodes.size());
+  for (int s = 0; s < n; ++s)
+    if (planned[s]) dies_after[std::max(last_use[s], defined_at[s])].push_back(s);
+  FreeList arena;
+  for (int k = 0; k < int(g.nodes.size()); ++k) {
+    for (int s : g.nodes[k].outputs)
+      if (planned[s] && defined_at[s] == k)
+        g.arena_offsets[s] = arena.take(aligned(int64_t(traced_values[s].storage()->nbytes())));
+    for (int s : dies_after[k])
+      arena.give(g.arena_offsets[s], aligned(int64_t(traced_values[s].storage()->nbytes())));
+  }
+  g.arena_bytes = arena.size();
 }
 
 }  // namespace kl::detail

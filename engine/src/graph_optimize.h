@@ -13,5 +13,9 @@ namespace kl::detail {
 void fold_constants(Graph& g, const Tensors& traced_values);
 // Drops nodes whose outputs no output, live node or in-place update reads.
 void eliminate_dead_code(Graph& g);
+// Places every intermediate a node allocates (and nothing returned) in one arena: a buffer is
+// reused only by a value made after the last node that reads or writes it (or any view of it)
+// has run, so no kernel ever sees an output overlapping an input.
+void plan_memory(Graph& g, const Tensors& traced_values);
 
 }  // namespace kl::detail

@@ -349,3 +349,52 @@ def test_kernel_timing_counts_each_kind_while_on():
     assert timings["matmul"][0] == 3 and timings["matmul"][1] > 0
     assert timings["unary"][0] == 1
     assert _engine.op_timings()["matmul"][0] == 3
+
+
+def test_replays_through_the_memory_plan_equal_eager_calls_for_many_ops():
+    # Intermediates live at non-zero offsets of the reused arena; every kernel must honour its
+    # output's offset (pad once did not).
+    def body(x, idx):
+        a = ops.exp(x * 0.1)
+        b = ops.pad(a, [[1, 2], [0, 3]], constant_values=0.5)
+        c = ops.concatenate([b, b * 2.0], axis=0)
+        d = ops.take(c, idx, axis=0)
+        e = ops.softmax(d, axis=-1) + ops.cumsum(d, axis=1)
+        f = ops.sort(e, axis=-1)[:, ::2]
+        g = ops.matmul(f, ops.transpose(f))
+        h = ops.where(g > 1.0, g, -g)
+        return ops.sum(h, axis=0), ops.max(b), ops.mean(c, axis=1)
+
+    fn = keras.function(body)
+    idx = np.array([3, 0, 5, 5, 1], "int64")
+    for _ in range(3):
+        x = _arrays((4, 6))[0]
+        replayed = fn(x, idx)
+        eager = body(backend.convert_to_tensor(x), backend.convert_to_tensor(idx))
+        for r, e in zip(replayed, eager):
+            np.testing.assert_array_equal(r.numpy(), e.numpy())
+    assert fn.trace_count == 1
+
+
+def test_concurrent_replays_of_one_graph_do_not_share_memory():
+    @keras.function
+    def fn(x):
+        h = ops.tanh(ops.matmul(x, ops.transpose(x)))
+        return ops.sum(h * 2.0 + 1.0, axis=1)
+
+    inputs = [_arrays((48, 32))[0] for _ in range(4)]
+    fn(inputs[0])
+    expected = [fn(x).numpy() for x in inputs]
+    errors = []
+
+    def worker(k):
+        for _ in range(50):
+            if not np.array_equal(fn(inputs[k]).numpy(), expected[k]):
+                errors.append(k)
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors

@@ -1,5 +1,6 @@
 #pragma once
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,12 @@ struct GraphNode {
 
 enum class SlotKind : uint8_t { argument, capture, produced };
 
+// Arenas a graph's runs reuse: one per concurrent run, kept between runs.
+struct ArenaPool {
+  std::mutex mutex;
+  std::vector<std::shared_ptr<Storage>> spare;
+};
+
 // A captured op list (graph mode). Arguments are bound on every run; captures (constants made
 // on the host, Variables) are held by the graph and read as they are at run time; every other
 // slot is produced by a node. A run dispatches the same ops in the same order as the traced
@@ -33,6 +40,11 @@ class Graph {
   std::vector<int> output_slots;
   // Produced slots whose last reader is node k; a run drops them after it.
   std::vector<std::vector<int>> released_after;
+  // The memory plan: each intermediate's byte offset in one arena reused by every run (-1 for
+  // slots allocated per run: views, values that escape as outputs, other devices).
+  std::vector<int64_t> arena_offsets;
+  int64_t arena_bytes = 0;
+  std::shared_ptr<ArenaPool> arenas = std::make_shared<ArenaPool>();
 
   int num_slots() const { return int(slot_kinds.size()); }
   Tensors run(const Tensors& arguments) const;

@@ -85,6 +85,10 @@ Tensor dispatch1(const OpPtr& op, const Tensors& inputs);
 // which must be writable and on the inputs' device. Never recorded for gradients.
 void dispatch_inplace(const OpPtr& op, const Tensors& inputs, const Tensors& targets);
 
+// Graph replay with a memory plan: the outputs were allocated (with the shapes and dtypes the
+// traced call's infer gave), so only staging and the kernel run; never recorded.
+void dispatch_into(const OpPtr& op, const Tensors& inputs, Tensors& outputs);
+
 // Kernel runs per op kind on this thread since it started: lets tests see that every path goes
 // through dispatch (and a future recorder hook in at the same place).
 uint64_t dispatch_count(OpKind kind);

@@ -37,7 +37,7 @@ void pad_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch)
   if (x.size() == 0) return;
   int64_t offset = 0;
   for (int i = 0; i < x.ndim(); ++i) offset += pop.before()[i] * o.strides()[i];
-  copy_into(make_view(o, x.shape(), o.strides(), offset), x);
+  copy_into(make_view(o, x.shape(), o.strides(), o.offset() + offset), x);
 }
 
 }  // namespace
