@@ -174,7 +174,8 @@ const char* op_kind_name(OpKind kind) {
       "patches", "patches_adjoint", "max_pool", "max_pool_adjoint", "max_pool_gather",
       "bias_activation", "bias_activation_grad", "conv2d", "conv2d_filter_grad",
       "lstm_sequence", "lstm_sequence_grad", "gru_sequence", "gru_sequence_grad",
-      "simple_rnn_sequence", "simple_rnn_sequence_grad", "attention", "attention_grad"};
+      "simple_rnn_sequence", "simple_rnn_sequence_grad", "attention", "attention_grad",
+      "fused_elementwise"};
   static_assert(sizeof(names) / sizeof(names[0]) == kNumOpKinds, "op_kind_name is out of date");
   return names[int(kind)];
 }

@@ -113,6 +113,7 @@ std::shared_ptr<Graph> end_capture(const Tensors& outputs) {
   auto graph = std::make_shared<Graph>(std::move(state->graph));
   detail::fold_constants(*graph, state->held);
   detail::eliminate_dead_code(*graph);
+  detail::fuse_elementwise(*graph, state->held);
   std::vector<bool> referenced(graph->num_slots(), false);
   for (const auto& node : graph->nodes) {
     for (int s : node.inputs) referenced[s] = true;

@@ -1,5 +1,8 @@
 #include "graph_optimize.h"
 
+#include "cpu/kernels.h"
+#include "kl/fused.h"
+
 #include <unordered_map>
 
 namespace kl::detail {
@@ -164,6 +167,118 @@ void plan_memory(Graph& g, const Tensors& traced_values) {
       arena.give(g.arena_offsets[s], aligned(int64_t(traced_values[s].storage()->nbytes())));
   }
   g.arena_bytes = arena.size();
+}
+
+}  // namespace kl::detail
+
+namespace kl::detail {
+namespace {
+
+// The (shape, dtype) a node would join a fused chain with, or false when it cannot: a float
+// unary/binary op with a SIMD loop whose operands are each of the output's shape (contiguous
+// when traced) or one element.
+bool fusable(const GraphNode& node, const Tensors& traced, Shape* shape, DType* dtype) {
+  if (node.in_place || node.outputs.size() != 1) return false;
+  const Tensor& out = traced[node.outputs[0]];
+  if (!out.defined() || out.device().kind != DeviceKind::cpu) return false;
+  if (!cpu::fusable_elementwise(*node.op, out.dtype())) return false;
+  for (int s : node.inputs) {
+    const Tensor& t = traced[s];
+    if (!t.defined() || t.dtype() != out.dtype() || t.device().kind != DeviceKind::cpu)
+      return false;
+    bool full = t.shape() == out.shape() && t.is_contiguous();
+    if (!full && t.size() != 1) return false;
+  }
+  *shape = out.shape();
+  *dtype = out.dtype();
+  return true;
+}
+
+// One fused node in place of the chain nodes[first, last).
+GraphNode fuse_chain(const Graph& g, const Tensors& traced, size_t first, size_t last,
+                     const std::vector<int>& reads, const std::vector<bool>& is_output,
+                     const Shape& shape, DType dtype) {
+  std::unordered_map<int, int> step_of;  // slot -> step producing it
+  std::unordered_map<int, int> reads_inside;
+  std::vector<int> inputs;
+  std::unordered_map<int, int> input_of;
+  for (size_t k = first; k < last; ++k) {
+    for (int s : g.nodes[k].inputs) {
+      ++reads_inside[s];
+      if (!step_of.count(s) && !input_of.count(s)) {
+        input_of[s] = int(inputs.size());
+        inputs.push_back(s);
+      }
+    }
+    step_of[g.nodes[k].outputs[0]] = int(k - first);
+  }
+  const int num_inputs = int(inputs.size());
+  auto ref = [&](int slot) {
+    auto step = step_of.find(slot);
+    return step != step_of.end() ? num_inputs + step->second : input_of.at(slot);
+  };
+  std::vector<FusedStep> steps;
+  std::vector<int> out_steps, out_slots;
+  for (size_t k = first; k < last; ++k) {
+    const GraphNode& node = g.nodes[k];
+    FusedStep step;
+    step.unary = node.op->kind() == OpKind::unary;
+    if (step.unary)
+      step.unary_kind = static_cast<const UnaryOp&>(*node.op).unary_kind();
+    else
+      step.binary_kind = static_cast<const BinaryOp&>(*node.op).binary_kind();
+    step.a = ref(node.inputs[0]);
+    step.b = step.unary ? 0 : ref(node.inputs[1]);
+    steps.push_back(step);
+    int s = node.outputs[0];
+    if (is_output[s] || reads[s] > reads_inside[s]) {
+      out_steps.push_back(int(k - first));
+      out_slots.push_back(s);
+    }
+  }
+  std::vector<bool> scalar_inputs;
+  for (int s : inputs) scalar_inputs.push_back(traced[s].shape() != shape);
+  GraphNode fused;
+  fused.op = std::make_shared<const FusedElementwiseOp>(shape, dtype, std::move(scalar_inputs),
+                                                        std::move(steps), std::move(out_steps));
+  fused.inputs = std::move(inputs);
+  fused.outputs = std::move(out_slots);
+  return fused;
+}
+
+}  // namespace
+
+void fuse_elementwise(Graph& g, const Tensors& traced) {
+  std::vector<int> reads(g.num_slots(), 0);
+  std::vector<bool> is_output(g.num_slots(), false);
+  for (const auto& node : g.nodes) {
+    for (int s : node.inputs) ++reads[s];
+    if (node.in_place)
+      for (int s : node.outputs) ++reads[s];
+  }
+  for (int s : g.output_slots) is_output[s] = true;
+  std::vector<GraphNode> result;
+  size_t k = 0;
+  while (k < g.nodes.size()) {
+    Shape shape;
+    DType dtype;
+    if (!fusable(g.nodes[k], traced, &shape, &dtype)) {
+      result.push_back(std::move(g.nodes[k++]));
+      continue;
+    }
+    size_t end = k + 1;
+    Shape next_shape;
+    DType next_dtype;
+    while (end < g.nodes.size() && fusable(g.nodes[end], traced, &next_shape, &next_dtype) &&
+           next_shape == shape && next_dtype == dtype)
+      ++end;
+    if (end - k >= 2)
+      result.push_back(fuse_chain(g, traced, k, end, reads, is_output, shape, dtype));
+    else
+      result.push_back(std::move(g.nodes[k]));
+    k = end;
+  }
+  g.nodes = std::move(result);
 }
 
 }  // namespace kl::detail

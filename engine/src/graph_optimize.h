@@ -13,6 +13,9 @@ namespace kl::detail {
 void fold_constants(Graph& g, const Tensors& traced_values);
 // Drops nodes whose outputs no output, live node or in-place update reads.
 void eliminate_dead_code(Graph& g);
+// Runs of consecutive element-wise nodes of one shape and float dtype become one
+// fused_elementwise node (kl/fused.h); only values read after the run are written out.
+void fuse_elementwise(Graph& g, const Tensors& traced_values);
 // Places every intermediate a node allocates (and nothing returned) in one arena: a buffer is
 // reused only by a value made after the last node that reads or writes it (or any view of it)
 // has run, so no kernel ever sees an output overlapping an input.

@@ -398,3 +398,50 @@ def test_concurrent_replays_of_one_graph_do_not_share_memory():
     for t in threads:
         t.join()
     assert not errors
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape", [(), (3,), (7, 300), (200_001,)])
+def test_element_wise_chains_run_fused_with_the_eager_bits(dtype, shape):
+    def body(x, y):
+        a = x * 2.0 + 1.0           # a scalar on the right
+        b = ops.exp(a * y) - 0.5
+        c = 3.0 - ops.tanh(b) / (y + 3.0)  # and on the left
+        return c, a                  # `a` is also read after the chain
+
+    fn = keras.function(body)
+    x = RNG.standard_normal(shape).astype(dtype)
+    y = RNG.random(shape).astype(dtype)
+    fn(x, y)
+    graph = fn.get_concrete_function(x, y).graph
+    assert [node.op for node in graph.nodes] == ["fused_elementwise"]
+    assert len(graph.nodes[0].outputs) == 2
+    for threads in (1, 2, 3):
+        previous = keras.config.get_num_threads()
+        keras.config.set_num_threads(threads)
+        try:
+            replayed = fn(x, y)
+        finally:
+            keras.config.set_num_threads(previous)
+        eager = body(backend.convert_to_tensor(x), backend.convert_to_tensor(y))
+        for r, e in zip(replayed, eager):
+            np.testing.assert_array_equal(r.numpy(), e.numpy())
+
+
+def test_chains_break_at_other_ops_shapes_and_dtypes():
+    @keras.function
+    def fn(x, m):
+        a = ops.exp(x) + 1.0
+        b = ops.sum(a, axis=0)        # a reduction ends the chain
+        c = ops.sqrt(b) * 2.0         # a new shape starts another
+        d = ops.cast(x, "float64") * 2.0 + 1.0  # and a new dtype another
+        return c, d, ops.matmul(a, m)
+
+    x, m = _arrays((4, 3), (3, 2))
+    graph = fn.get_concrete_function(x, m).graph
+    assert [node.op for node in graph.nodes].count("fused_elementwise") == 3
+    c, d, p = fn(x, m)
+    a = np.exp(x) + np.float32(1)
+    np.testing.assert_allclose(c.numpy(), np.sqrt(a.sum(0)) * 2, rtol=1e-6)
+    np.testing.assert_allclose(d.numpy(), x.astype("float64") * 2 + 1, rtol=1e-12)
+    np.testing.assert_allclose(p.numpy(), a @ m, rtol=1e-5)

@@ -18,7 +18,7 @@ enum class OpKind : uint8_t {
   max_pool_gather,
   bias_activation, bias_activation_grad, conv2d, conv2d_filter_grad,
   lstm_sequence, lstm_sequence_grad, gru_sequence, gru_sequence_grad, simple_rnn_sequence,
-  simple_rnn_sequence_grad, attention, attention_grad,
+  simple_rnn_sequence_grad, attention, attention_grad, fused_elementwise,
   count_
 };
 constexpr int kNumOpKinds = int(OpKind::count_);

@@ -20,6 +20,10 @@ void register_bias_activation_kernels();
 void register_conv_kernels();
 void register_recurrent_kernels();
 void register_attention_kernels();
+void register_fused_kernels();
+// Whether a unary/binary op on `dtype` has the SIMD loop a fused program runs (the same loop
+// its own kernel takes on contiguous operands).
+bool fusable_elementwise(const Op& op, DType dtype);
 }  // namespace kl::cpu
 
 namespace kl::cpu {

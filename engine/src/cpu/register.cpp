@@ -17,6 +17,7 @@ void register_kernels() {
   register_reduce_kernels();
   register_matmul_kernels();
   register_shape_kernels();
+  register_fused_kernels();
   register_indexing_kernels();
   register_nn_kernels();
   register_random_kernels();
