@@ -1,9 +1,25 @@
 #include <nanobind/stl/tuple.h>
 
 #include "bindings.h"
+#include "kl/fused.h"
 #include "kl/graph.h"
 
 namespace kl::python {
+namespace {
+
+// A node's op as a graph listing shows it: fused programs list their steps.
+std::string node_label(const Op& op) {
+  if (op.kind() != OpKind::fused_elementwise) return op.name();
+  std::string label = "fused_elementwise[";
+  const auto& steps = static_cast<const FusedElementwiseOp&>(op).steps();
+  for (size_t j = 0; j < steps.size(); ++j) {
+    if (j) label += ", ";
+    label += steps[j].unary ? unary_name(steps[j].unary_kind) : binary_name(steps[j].binary_kind);
+  }
+  return label + "]";
+}
+
+}  // namespace
 
 void init_graph(nb::module_& m) {
   nb::class_<Graph>(m, "Graph")
@@ -15,7 +31,7 @@ void init_graph(nb::module_& m) {
       .def_prop_ro("nodes", [](const Graph& g) {
         // (op name, input slots, output slots, in place) per node, in run order.
         std::vector<std::tuple<std::string, std::vector<int>, std::vector<int>, bool>> out;
-        for (const auto& n : g.nodes) out.emplace_back(n.op->name(), n.inputs, n.outputs, n.in_place);
+        for (const auto& n : g.nodes) out.emplace_back(node_label(*n.op), n.inputs, n.outputs, n.in_place);
         return out;
       })
       .def_prop_ro("slot_specs", [](const Graph& g) {

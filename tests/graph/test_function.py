@@ -414,7 +414,8 @@ def test_element_wise_chains_run_fused_with_the_eager_bits(dtype, shape):
     y = RNG.random(shape).astype(dtype)
     fn(x, y)
     graph = fn.get_concrete_function(x, y).graph
-    assert [node.op for node in graph.nodes] == ["fused_elementwise"]
+    assert [node.op for node in graph.nodes] == [
+        "fused_elementwise[multiply, add, multiply, exp, subtract, tanh, add, divide, subtract]"]
     assert len(graph.nodes[0].outputs) == 2
     for threads in (1, 2, 3):
         previous = keras.config.get_num_threads()
@@ -439,7 +440,7 @@ def test_chains_break_at_other_ops_shapes_and_dtypes():
 
     x, m = _arrays((4, 3), (3, 2))
     graph = fn.get_concrete_function(x, m).graph
-    assert [node.op for node in graph.nodes].count("fused_elementwise") == 3
+    assert sum(node.op.startswith("fused_elementwise[") for node in graph.nodes) == 3
     c, d, p = fn(x, m)
     a = np.exp(x) + np.float32(1)
     np.testing.assert_allclose(c.numpy(), np.sqrt(a.sum(0)) * 2, rtol=1e-6)
