@@ -127,7 +127,7 @@ class Function:
         try:
             signature = CallSignature((args, kwargs))
         except Uncapturable as e:
-            self._note_fallback(None, str(e))
+            self._note_fallback(None, str(e), stacklevel=3)
             return self._fn(*args, **kwargs)
         entry = self._cache.get(signature.key)
         # Under a recording tape the caller wants gradients through this call, and inside an
@@ -148,6 +148,12 @@ class Function:
         capture = engine_capture.Capture(signature.tensors)
         with capture:
             result = self._fn(*call_args, **call_kwargs)
+        try:
+            return self._keep_trace(signature, capture, result)
+        finally:
+            capture.abort()  # a no-op once finished; never leave a capture open on error
+
+    def _keep_trace(self, signature, capture, result):
         outputs = []
         template = _split_outputs(result, outputs)
         key = signature.key
@@ -168,13 +174,14 @@ class Function:
         self._cache[key] = ConcreteFunction(graph, template, signature.keepalive, self.name)
         return result
 
-    def _note_fallback(self, key, reason):
+    def _note_fallback(self, key, reason, stacklevel=5):
+        # stacklevel: the caller of this Function (from _keep_trace; 3 from __call__).
         if key not in self.fallback_reasons:
             self.fallback_reasons[key] = reason
             if self._on_fallback is not None:
                 self._on_fallback(reason)
             else:
-                warnings.warn(f"`{self.name}` runs eagerly: {reason}.", stacklevel=4)
+                warnings.warn(f"`{self.name}` runs eagerly: {reason}.", stacklevel=stacklevel)
 
     def _maybe_warn_retracing(self):
         if self.reduce_retracing or self._warned_retracing:

@@ -40,7 +40,10 @@ class CompiledStep:
             def traced(data, logs_needed, tracking_version, optimizer):
                 model._batch_logs_needed = logs_needed
                 return step(data), model._batch_logs_skipped
-        self.function = Function(traced, name=f"{kind}_step", on_fallback=self._fallback)
+        # Evaluating or predicting with several batch sizes traces once per size; that is
+        # expected here, not a sign of misuse, so no retracing warning.
+        self.function = Function(traced, name=f"{kind}_step", reduce_retracing=True,
+                                 on_fallback=self._fallback)
 
     def _fallback(self, reason):
         if reason in self._announced:
@@ -49,7 +52,7 @@ class CompiledStep:
         message = f"The {self._kind} step runs eagerly (jit_compile could not capture it): " \
                   f"{reason}."
         if self._model._jit_compile is True:
-            warnings.warn(message, stacklevel=5)
+            warnings.warn(message, stacklevel=8)  # the caller of fit / evaluate / predict
         elif self._model._jit_verbose:
             print(message)
 
