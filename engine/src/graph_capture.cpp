@@ -16,7 +16,8 @@ bool same_layout(const Tensor& a, const Tensor& b) {
 // TensorImpl or Storage address is reused for a different value in the meantime.
 struct CaptureState {
   Graph graph;
-  Tensors held;  // parallel to the graph's slots
+  Tensors held;     // parallel to the graph's slots
+  Tensors aliases;  // second handles on a slot's value, held the same way
   std::unordered_map<const TensorImpl*, int> slot_of;
   std::unordered_map<const Storage*, std::vector<int>> slots_on_storage;
   std::string cannot_replay;  // the first reason, empty when the graph can replay
@@ -54,8 +55,6 @@ struct CaptureState {
                                     shape_str(t.shape()), " that no engine op made");
     return new_slot(t, SlotKind::capture);
   }
-
-  Tensors aliases;  // second handles, held like `held` but not slots of their own
 };
 
 thread_local CaptureState* t_capture = nullptr;

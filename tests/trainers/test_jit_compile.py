@@ -104,14 +104,19 @@ def test_compiled_fit_evaluate_predict_match_eager_bit_for_bit(name):
         eager.evaluate(x, y, batch_size=8, verbose=0)
 
 
+def _seeded_mlp(seed, run_eagerly, optimizer):
+    keras.utils.set_random_seed(seed)
+    model = _mlp()
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy",
+                  run_eagerly=run_eagerly)
+    return model
+
+
 def test_train_on_batch_replays_and_matches_eager():
     x, y = _data("mlp", 16)
     results = []
     for run_eagerly in (True, False):
-        keras.utils.set_random_seed(3)
-        model = _mlp()
-        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
-                      run_eagerly=run_eagerly)
+        model = _seeded_mlp(3, run_eagerly, "adam")
         results.append([model.train_on_batch(x, y) for _ in range(5)])
     assert results[0] == results[1]
 
@@ -195,10 +200,8 @@ def test_gradient_accumulation_runs_eagerly_and_stays_correct():
     x, y = _data("mlp", 16)
     results = []
     for run_eagerly in (True, False):
-        keras.utils.set_random_seed(5)
-        model = _mlp()
-        model.compile(optimizer=keras.optimizers.SGD(0.1, gradient_accumulation_steps=2),
-                      loss="sparse_categorical_crossentropy", run_eagerly=run_eagerly)
+        model = _seeded_mlp(5, run_eagerly,
+                            keras.optimizers.SGD(0.1, gradient_accumulation_steps=2))
         model.fit(x, y, batch_size=4, epochs=2, verbose=0, shuffle=False)
         results.append([v.numpy() for v in model.variables])
     for a, b in zip(*results):

@@ -15,6 +15,18 @@ from keras_like.backend.variable import Variable
 _SCALARS = (bool, int, float, complex, str, bytes, type(None))
 
 
+def map_leaves(fn, x):
+    """`x` with every leaf outside tuples, lists and dicts replaced by `fn(leaf)`: the one
+    container walk of argument rebuilding and output templates (kept this narrow because it
+    runs on every replayed call)."""
+    kind = type(x)
+    if kind is tuple or kind is list:
+        return kind(map_leaves(fn, v) for v in x)
+    if kind is dict:
+        return {k: map_leaves(fn, v) for k, v in x.items()}
+    return fn(x)
+
+
 class Uncapturable(Exception):
     """A call whose arguments a graph cannot take (symbolic tensors, string arrays)."""
 
@@ -72,14 +84,6 @@ class CallSignature:
         if not self._arrays:
             return self._structure
 
-        def build(x):
-            kind = type(x)
-            if kind is tuple or kind is list:
-                return kind(build(v) for v in x)
-            if kind is dict:
-                return {k: build(v) for k, v in x.items()}
-            if kind is np.ndarray:
-                return self._arrays[id(x)]
-            return x
-
-        return build(self._structure)
+        arrays = self._arrays
+        return map_leaves(lambda x: arrays[id(x)] if type(x) is np.ndarray else x,
+                          self._structure)

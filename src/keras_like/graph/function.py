@@ -12,7 +12,7 @@ import weakref
 
 from keras_like.backend import Tensor
 from keras_like.backend import capture as engine_capture
-from keras_like.graph.call_signature import CallSignature, Uncapturable
+from keras_like.graph.call_signature import CallSignature, Uncapturable, map_leaves
 from keras_like.graph.op_graph import OpGraph
 
 _RETRACE_WARNING_AFTER = 5
@@ -28,27 +28,21 @@ class _OutputSlot:
 
 
 def _split_outputs(x, tensors):
-    """A template of `x` with each tensor replaced by its position in `tensors`."""
-    kind = type(x)
-    if kind is Tensor:
-        tensors.append(x)
+    """A template of `x` with each tensor replaced by its position in `tensors` (Python
+    values and Variables stay as they are)."""
+
+    def slot(leaf):
+        if type(leaf) is not Tensor:
+            return leaf
+        tensors.append(leaf)
         return _OutputSlot(len(tensors) - 1)
-    if kind is tuple or kind is list:
-        return kind(_split_outputs(v, tensors) for v in x)
-    if kind is dict:
-        return {k: _split_outputs(v, tensors) for k, v in x.items()}
-    return x  # Python values and Variables come back as they are
+
+    return map_leaves(slot, x)
 
 
 def _fill_outputs(template, values):
-    kind = type(template)
-    if kind is _OutputSlot:
-        return values[template.index]
-    if kind is tuple or kind is list:
-        return kind(_fill_outputs(v, values) for v in template)
-    if kind is dict:
-        return {k: _fill_outputs(v, values) for k, v in template.items()}
-    return template
+    return map_leaves(lambda leaf: values[leaf.index] if type(leaf) is _OutputSlot else leaf,
+                      template)
 
 
 class ConcreteFunction:
