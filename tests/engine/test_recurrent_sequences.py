@@ -135,7 +135,10 @@ KINDS = ["lstm", "gru", "gru_reset_before", "simple"]
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
-@pytest.mark.parametrize("shape", [(1, 1, 1), (3, 7, 5), (37, 4, 16), (2, 0, 3), (0, 3, 2)])
+# (19, 3, 20) and (37, 4, 16): row blocks with a remainder, and column groups of whole vectors
+# plus leftover columns in the per-step products on every instruction set.
+@pytest.mark.parametrize("shape", [(1, 1, 1), (3, 7, 5), (37, 4, 16), (19, 3, 20), (2, 0, 3),
+                                   (0, 3, 2)])
 def test_forward_matches_numpy(kind, shape, dtype):
     arrays, _ = case(kind, *shape, dtype)
     got = engine_call(kind, arrays)
@@ -167,12 +170,12 @@ GRAD_CASES = [(k, r, m, a) for k in KINDS for r in (False, True) for m in (False
                         ["tanh"])]
 
 
-@pytest.mark.parametrize("kind,reverse,masked,activation", GRAD_CASES)
-def test_gradients_match_finite_differences(kind, reverse, masked, activation):
-    arrays, mask = case(kind, 3, 5, 4, "float64", seed=1, masked=masked)
+def _check_gradients(kind, reverse, masked, activation, batch, steps, units):
+    arrays, mask = case(kind, batch, steps, units, "float64", seed=1, masked=masked)
     arrays = {k: v.copy() for k, v in arrays.items()}
     rng = np.random.default_rng(2)
-    weights = [rng.normal(size=(3, 5, 4)) for _ in range(2 if kind == "lstm" else 1)]
+    weights = [rng.normal(size=(batch, steps, units))
+               for _ in range(2 if kind == "lstm" else 1)]
     variables = [keras.Variable(a) for a in arrays.values()]
     with keras.GradientTape() as tape:
         outs = engine_call(kind, {k: v.value for k, v in zip(arrays, variables)}, mask, reverse,
@@ -187,6 +190,18 @@ def test_gradients_match_finite_differences(kind, reverse, masked, activation):
         coords = rng.choice(value.size, size=min(value.size, 30), replace=False)
         numeric = central_differences(evaluate, value, np.stack(weights), coords)
         np.testing.assert_allclose(grad.numpy().reshape(-1)[coords], numeric, atol=1e-7)
+
+
+@pytest.mark.parametrize("kind,reverse,masked,activation", GRAD_CASES)
+def test_gradients_match_finite_differences(kind, reverse, masked, activation):
+    _check_gradients(kind, reverse, masked, activation, 3, 5, 4)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_gradients_match_finite_differences_across_register_blocks(kind):
+    # 19 rows and 20 units: the per-step products run full and partial row blocks and whole
+    # vectors plus leftover columns, forward and backward.
+    _check_gradients(kind, True, True, "tanh", 19, 3, 20)
 
 
 @pytest.mark.parametrize("kind", KINDS)

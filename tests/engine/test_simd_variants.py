@@ -12,7 +12,7 @@ from keras_like.backend.engine import _engine as E
 
 HERE = Path(__file__).parent
 SUITES = ["test_conv2d.py", "test_bias_activation.py", "test_threads.py",
-          "test_column_reductions.py"]
+          "test_column_reductions.py", "test_recurrent_sequences.py"]
 
 
 def _child_env(isa):

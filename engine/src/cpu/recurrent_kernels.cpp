@@ -14,7 +14,6 @@
 #include <vector>
 
 #include "cpu/kernels.h"
-#include "cpu/row_major_gemm.h"
 #include "cpu/simd/vector_loops.h"
 #include "kl/thread_pool.h"
 
@@ -23,20 +22,16 @@ namespace {
 
 constexpr int64_t kRowsPerTask = 16;
 
-// C = A @ op(B) + beta * C on one block of rows (see row_major_gemm.h).
+// The run-time-selected loops a step uses: gate activations (matching ops.sigmoid / ops.tanh
+// bit for bit), gate gradients, and the block-of-rows product with the recurrent kernel.
 template <class T>
-void gemm(const T* a, int64_t lda, const T* b, int64_t ldb, bool b_transposed, T* c,
-          int64_t ldc, int64_t M, int64_t N, int64_t K, T beta) {
-  row_major_gemm<T>(a, lda, false, b, ldb, b_transposed, c, ldc, M, N, K, beta);
-}
-
-template <class T>
-struct Activations {
+struct StepLoops {
   using Fn = void (*)(const T*, T*, int64_t);
   Fn sigmoid, tanh, relu;
   decltype(VectorLoopsFor<T>::lstm_gate_grads) lstm_gate_grads;
   decltype(VectorLoopsFor<T>::gru_gate_grads) gru_gate_grads;
-  Activations() {
+  decltype(VectorLoopsFor<T>::small_gemm) small_gemm;
+  StepLoops() {
     const VectorLoopsFor<T>& v = [] {
       if constexpr (std::is_same_v<T, float>) return vector_loops().f32;
       else return vector_loops().f64;
@@ -46,8 +41,26 @@ struct Activations {
     relu = v.unary[int(UnaryKind::relu)];
     lstm_gate_grads = v.lstm_gate_grads;
     gru_gate_grads = v.gru_gate_grads;
+    small_gemm = v.small_gemm;
+  }
+  // c (M x N, ldc) = a (M x K, lda) @ b (K x N, ldb) + (accumulate ? c : 0).
+  void gemm(const T* a, int64_t lda, const T* b, int64_t ldb, T* c, int64_t ldc, int64_t M,
+            int64_t N, int64_t K, bool accumulate) const {
+    small_gemm(a, lda, b, ldb, c, ldc, M, N, K, accumulate);
   }
 };
+
+// u^T (G x H) of the recurrent kernel u (H x G): the backward products dh += dz @ u^T then run
+// as plain row-major GEMMs, with the same matrix at every step.
+template <class T>
+std::vector<T> transposed(const Tensor& u) {
+  int64_t H = u.dim(0), G = u.dim(1);
+  const T* p = u.data<T>();
+  std::vector<T> t(size_t(G * H));
+  for (int64_t h = 0; h < H; ++h)
+    for (int64_t g = 0; g < G; ++g) t[g * H + h] = p[h * G + g];
+  return t;
+}
 
 // Where a block of rows starts and which input time step a processing step reads.
 struct Sequence {
@@ -83,7 +96,7 @@ void lstm_forward(const Sequence& q, const Tensor& xproj, const Tensor& u, const
   int64_t B = q.batch, S = q.steps, H = u.dim(0), G = 4 * H;
   const T *xp = xproj.data<T>(), *uk = u.data<T>();
   T *hs = out[0].data<T>(), *cs = out[1].data<T>(), *gates = out[2].data<T>();
-  Activations<T> act;
+  StepLoops<T> act;
   parallel_for(q.tasks(), [&](int64_t task) {
     int64_t r0 = task * kRowsPerTask, rows = std::min(kRowsPerTask, B - r0);
     T* zb = z + r0 * G;
@@ -93,7 +106,7 @@ void lstm_forward(const Sequence& q, const Tensor& xproj, const Tensor& u, const
         std::memcpy(zb + r * G, xp + ((r0 + r) * S + q.src(s)) * G, sizeof(T) * G);
       int64_t ldh;
       const T* hp = previous_rows(h0.data<T>(), hs, q, r0, s, H, &ldh);
-      gemm<T>(hp, ldh, uk, G, false, zb, G, rows, G, H, T(1));
+      act.gemm(hp, ldh, uk, G, zb, G, rows, G, H, true);
       for (int64_t r = 0; r < rows; ++r) {
         int64_t b = r0 + r, row = b * S + s;
         const T* cp = s == 0 ? c0.data<T>() + b * H : cs + (row - 1) * H;
@@ -121,14 +134,15 @@ void lstm_backward(const Sequence& q, const Tensor& u, const Tensor& c0, const T
                    const Tensor& gates_t, const Tensor& dhs_t, const Tensor& dcs_t,
                    Tensors& out) {
   int64_t B = q.batch, S = q.steps, H = u.dim(0), G = 4 * H;
-  const T *uk = u.data<T>(), *cs = cs_t.data<T>(), *gates = gates_t.data<T>();
+  const T *cs = cs_t.data<T>(), *gates = gates_t.data<T>();
+  std::vector<T> ut = transposed<T>(u);
   const T *dhs = dhs_t.data<T>(), *dcs = dcs_t.data<T>();
   T* dz = out[0].data<T>();
   T* dh = out[1].data<T>();  // the cotangent flowing into h_{s-1}; dh0 at the end
   T* dc = out[2].data<T>();  // likewise for c_{s-1}
   std::fill(dh, dh + B * H, T(0));
   std::fill(dc, dc + B * H, T(0));
-  Activations<T> act;
+  StepLoops<T> act;
   parallel_for(q.tasks(), [&](int64_t task) {
     int64_t r0 = task * kRowsPerTask, rows = std::min(kRowsPerTask, B - r0);
     std::vector<T> tanh_c(H);
@@ -150,7 +164,7 @@ void lstm_backward(const Sequence& q, const Tensor& u, const Tensor& c0, const T
       }
       // dh_{s-1} += dz_s @ u^T for this block's rows (rows S * 4H apart in dz); masked rows
       // kept their pass-through cotangent and have dz = 0.
-      gemm<T>(dz + (r0 * S + q.src(s)) * G, S * G, uk, G, true, dh + r0 * H, H, rows, H, G, T(1));
+      act.gemm(dz + (r0 * S + q.src(s)) * G, S * G, ut.data(), H, dh + r0 * H, H, rows, H, G, true);
     }
   });
 }
@@ -164,7 +178,7 @@ void gru_forward(const Sequence& q, const Tensor& xproj, const Tensor& u, const 
   int64_t B = q.batch, S = q.steps, H = u.dim(0), G = 3 * H;
   const T *xp = xproj.data<T>(), *uk = u.data<T>(), *rb = rbias.data<T>();
   T *hs = out[0].data<T>(), *gates = out[1].data<T>();
-  Activations<T> act;
+  StepLoops<T> act;
   parallel_for(q.tasks(), [&](int64_t task) {
     int64_t r0 = task * kRowsPerTask, rows = std::min(kRowsPerTask, B - r0);
     T* zb = z + r0 * G;
@@ -172,7 +186,7 @@ void gru_forward(const Sequence& q, const Tensor& xproj, const Tensor& u, const 
       for (int64_t r = 0; r < rows; ++r) std::memcpy(zb + r * G, rb, sizeof(T) * G);
       int64_t ldh;
       const T* hp = previous_rows(h0.data<T>(), hs, q, r0, s, H, &ldh);
-      gemm<T>(hp, ldh, uk, G, false, zb, G, rows, G, H, T(1));
+      act.gemm(hp, ldh, uk, G, zb, G, rows, G, H, true);
       for (int64_t r = 0; r < rows; ++r) {
         int64_t b = r0 + r, row = b * S + s;
         T *g = gates + row * 4 * H, *h = hs + row * H;
@@ -199,11 +213,12 @@ template <class T>
 void gru_backward(const Sequence& q, const Tensor& u, const Tensor& h0, const Tensor& hs_t,
                   const Tensor& gates_t, const Tensor& dhs_t, Tensors& out) {
   int64_t B = q.batch, S = q.steps, H = u.dim(0), G = 3 * H;
-  const T *uk = u.data<T>(), *hs = hs_t.data<T>(), *gates = gates_t.data<T>();
+  const T *hs = hs_t.data<T>(), *gates = gates_t.data<T>();
   const T* dhs = dhs_t.data<T>();
+  std::vector<T> ut = transposed<T>(u);
   T *dx = out[0].data<T>(), *drec = out[1].data<T>(), *dh = out[2].data<T>();
   std::fill(dh, dh + B * H, T(0));
-  Activations<T> act;
+  StepLoops<T> act;
   parallel_for(q.tasks(), [&](int64_t task) {
     int64_t r0 = task * kRowsPerTask, rows = std::min(kRowsPerTask, B - r0);
     for (int64_t s = S - 1; s >= 0; --s) {
@@ -220,8 +235,8 @@ void gru_backward(const Sequence& q, const Tensor& u, const Tensor& h0, const Te
         }
         act.gru_gate_grads(gates + row * 4 * H, hp + r * ldh, dhs + row * H, dhb, dxr, drr, H);
       }
-      gemm<T>(drec + (r0 * S + q.src(s)) * G, S * G, uk, G, true, dh + r0 * H, H, rows, H, G,
-              T(1));
+      act.gemm(drec + (r0 * S + q.src(s)) * G, S * G, ut.data(), H, dh + r0 * H, H, rows, H, G,
+               true);
     }
   });
 }
@@ -236,14 +251,14 @@ void gru_reset_before_forward(const Sequence& q, const Tensor& xproj, const Tens
   int64_t B = q.batch, S = q.steps, H = u.dim(0), G = 3 * H;
   const T *xp = xproj.data<T>(), *uk = u.data<T>();
   T *hs = out[0].data<T>(), *gates = out[1].data<T>();
-  Activations<T> act;
+  StepLoops<T> act;
   parallel_for(q.tasks(), [&](int64_t task) {
     int64_t r0 = task * kRowsPerTask, rows = std::min(kRowsPerTask, B - r0);
     T* zb = z + r0 * G;
     for (int64_t s = 0; s < S; ++s) {
       int64_t ldh;
       const T* hp = previous_rows(h0.data<T>(), hs, q, r0, s, H, &ldh);
-      gemm<T>(hp, ldh, uk, G, false, zb, G, rows, 2 * H, H, T(0));
+      act.gemm(hp, ldh, uk, G, zb, G, rows, 2 * H, H, false);
       for (int64_t r = 0; r < rows; ++r) {
         int64_t b = r0 + r;
         T* g = gates + (b * S + s) * 4 * H;
@@ -258,8 +273,8 @@ void gru_reset_before_forward(const Sequence& q, const Tensor& xproj, const Tens
         for (int64_t j = 0; j < H; ++j) g[3 * H + j] = g[H + j] * prev[j];
       }
       // Skipped rows hold zero in r * h_prev, so their candidate product is unused zero.
-      gemm<T>(gates + (r0 * S + s) * 4 * H + 3 * H, S * 4 * H, uk + 2 * H, G, false, zb + 2 * H,
-              G, rows, H, H, T(0));
+      act.gemm(gates + (r0 * S + s) * 4 * H + 3 * H, S * 4 * H, uk + 2 * H, G, zb + 2 * H, G,
+               rows, H, H, false);
       for (int64_t r = 0; r < rows; ++r) {
         int64_t b = r0 + r;
         T *g = gates + (b * S + s) * 4 * H, *h = hs + (b * S + s) * H;
@@ -283,10 +298,12 @@ void gru_reset_before_backward(const Sequence& q, const Tensor& u, const Tensor&
                                const Tensor& hs_t, const Tensor& gates_t, const Tensor& dhs_t,
                                Tensors& out) {
   int64_t B = q.batch, S = q.steps, H = u.dim(0), G = 3 * H;
-  const T *uk = u.data<T>(), *hs = hs_t.data<T>(), *gates = gates_t.data<T>();
+  const T *hs = hs_t.data<T>(), *gates = gates_t.data<T>();
   const T* dhs = dhs_t.data<T>();
+  std::vector<T> ut = transposed<T>(u);
   T *dx = out[0].data<T>(), *dh = out[1].data<T>();
   std::fill(dh, dh + B * H, T(0));
+  StepLoops<T> act;
   parallel_for(q.tasks(), [&](int64_t task) {
     int64_t r0 = task * kRowsPerTask, rows = std::min(kRowsPerTask, B - r0);
     std::vector<T> dreset_h(rows * H);
@@ -312,7 +329,8 @@ void gru_reset_before_backward(const Sequence& q, const Tensor& u, const Tensor&
         }
       }
       // d(r * h_prev) = d(candidate pre-activation) @ u_h^T (zero on skipped rows).
-      gemm<T>(dx_step + 2 * H, S * G, uk + 2 * H, G, true, dreset_h.data(), H, rows, H, H, T(0));
+      act.gemm(dx_step + 2 * H, S * G, ut.data() + 2 * H * H, H, dreset_h.data(), H, rows, H, H,
+               false);
       for (int64_t r = 0; r < rows; ++r) {
         int64_t b = r0 + r;
         if (q.skipped(b, s)) continue;
@@ -324,7 +342,7 @@ void gru_reset_before_backward(const Sequence& q, const Tensor& u, const Tensor&
           dhb[j] += drh * rg;
         }
       }
-      gemm<T>(dx_step, S * G, uk, G, true, dh + r0 * H, H, rows, H, 2 * H, T(1));
+      act.gemm(dx_step, S * G, ut.data(), H, dh + r0 * H, H, rows, H, 2 * H, true);
     }
   });
 }
@@ -332,7 +350,7 @@ void gru_reset_before_backward(const Sequence& q, const Tensor& u, const Tensor&
 // --- SimpleRNN: h = activation(xproj + h_prev @ u) -----------------------------------------
 
 template <class T>
-void apply(RecurrentActivation a, const Activations<T>& act, T* x, int64_t n) {
+void apply(RecurrentActivation a, const StepLoops<T>& act, T* x, int64_t n) {
   if (a == RecurrentActivation::tanh) act.tanh(x, x, n);
   else if (a == RecurrentActivation::sigmoid) act.sigmoid(x, x, n);
   else if (a == RecurrentActivation::relu) act.relu(x, x, n);
@@ -355,7 +373,7 @@ void simple_forward(const Sequence& q, RecurrentActivation a, const Tensor& xpro
   int64_t B = q.batch, S = q.steps, H = u.dim(0);
   const T *xp = xproj.data<T>(), *uk = u.data<T>();
   T* hs = out[0].data<T>();
-  Activations<T> act;
+  StepLoops<T> act;
   parallel_for(q.tasks(), [&](int64_t task) {
     int64_t r0 = task * kRowsPerTask, rows = std::min(kRowsPerTask, B - r0);
     std::vector<T> zb(rows * H);
@@ -364,7 +382,7 @@ void simple_forward(const Sequence& q, RecurrentActivation a, const Tensor& xpro
         std::memcpy(zb.data() + r * H, xp + ((r0 + r) * S + q.src(s)) * H, sizeof(T) * H);
       int64_t ldh;
       const T* hp = previous_rows(h0.data<T>(), hs, q, r0, s, H, &ldh);
-      gemm<T>(hp, ldh, uk, H, false, zb.data(), H, rows, H, H, T(1));
+      act.gemm(hp, ldh, uk, H, zb.data(), H, rows, H, H, true);
       for (int64_t r = 0; r < rows; ++r) {
         int64_t b = r0 + r;
         T* h = hs + (b * S + s) * H;
@@ -383,9 +401,11 @@ template <class T>
 void simple_backward(const Sequence& q, RecurrentActivation a, const Tensor& u,
                      const Tensor& hs_t, const Tensor& dhs_t, Tensors& out) {
   int64_t B = q.batch, S = q.steps, H = u.dim(0);
-  const T *uk = u.data<T>(), *hs = hs_t.data<T>(), *dhs = dhs_t.data<T>();
+  const T *hs = hs_t.data<T>(), *dhs = dhs_t.data<T>();
+  std::vector<T> ut = transposed<T>(u);
   T *dx = out[0].data<T>(), *dh = out[1].data<T>();
   std::fill(dh, dh + B * H, T(0));
+  StepLoops<T> act;
   parallel_for(q.tasks(), [&](int64_t task) {
     int64_t r0 = task * kRowsPerTask, rows = std::min(kRowsPerTask, B - r0);
     for (int64_t s = S - 1; s >= 0; --s) {
@@ -399,7 +419,7 @@ void simple_backward(const Sequence& q, RecurrentActivation a, const Tensor& u,
           dhb[j] = skipped ? dht : T(0);
         }
       }
-      gemm<T>(dx + (r0 * S + q.src(s)) * H, S * H, uk, H, true, dh + r0 * H, H, rows, H, H, T(1));
+      act.gemm(dx + (r0 * S + q.src(s)) * H, S * H, ut.data(), H, dh + r0 * H, H, rows, H, H, true);
     }
   });
 }

@@ -222,6 +222,7 @@ void fill(VectorLoopsFor<T>& t) {
 void fill_optimizer_loops(VectorLoops& loops);
 void fill_conv_loops(VectorLoops& loops);
 void fill_recurrent_loops(VectorLoops& loops);
+void fill_gemm_loops(VectorLoops& loops);
 
 void fill_vector_loops(VectorLoops& loops) {
   loops.isa = KL_ISA_NAME;
@@ -230,6 +231,7 @@ void fill_vector_loops(VectorLoops& loops) {
   fill_optimizer_loops(loops);
   fill_conv_loops(loops);
   fill_recurrent_loops(loops);
+  fill_gemm_loops(loops);
 }
 
 }  // namespace kl::cpu::KL_ISA

@@ -31,6 +31,10 @@ struct VectorLoopsFor {
   // conv_accumulators rows of F.
   void (*conv2d_filter_grad)(const T* x, const int64_t* base, const int64_t* off, int64_t K,
                              const T* g, int64_t F, int64_t pixels, T* dw, T* spill) = nullptr;
+  // c (M x N, ldc) = a (M x K, lda) @ b (K x N, ldb) + (accumulate ? c : 0), row-major: the
+  // recurrences' per-step products (simd/gemm_loops.cpp).
+  void (*small_gemm)(const T* a, int64_t lda, const T* b, int64_t ldb, T* c, int64_t ldc,
+                     int64_t M, int64_t N, int64_t K, bool accumulate) = nullptr;
   // One row's gate gradients of one step of the LSTM / reset_after GRU backward pass
   // (simd/recurrent_loops.cpp; the arguments as in cpu/recurrent_kernels.cpp).
   void (*lstm_gate_grads)(const T* gates, const T* c_prev, const T* tanh_c, const T* dh_in,
