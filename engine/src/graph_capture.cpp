@@ -111,6 +111,7 @@ std::shared_ptr<Graph> end_capture(const Tensors& outputs) {
                                               state->cannot_replay));
   auto graph = std::make_shared<Graph>(std::move(state->graph));
   detail::fold_constants(*graph, state->held);
+  detail::eliminate_common_subexpressions(*graph, state->held);
   detail::eliminate_dead_code(*graph);
   detail::fuse_elementwise(*graph, state->held);
   std::vector<bool> referenced(graph->num_slots(), false);

@@ -3,6 +3,9 @@
 #include "cpu/kernels.h"
 #include "kl/fused.h"
 
+#include <map>
+#include <string>
+#include <tuple>
 #include <unordered_map>
 
 namespace kl::detail {
@@ -55,6 +58,78 @@ void fold_constants(Graph& g, const Tensors& traced_values) {
     }
   }
   g.nodes = std::move(kept);
+}
+
+namespace {
+
+// A captured value the graph alone holds (no Variable or live Python tensor can change it
+// between runs), unwritten by the graph, small and on the CPU: equal ones are one constant.
+bool private_constant(const Graph& g, const Tensor& t, int slot, const std::vector<bool>& written) {
+  return g.slot_kinds[slot] == SlotKind::capture && t.defined() && !written[slot] &&
+         t.impl_ptr().use_count() == 1 && t.storage() && t.storage().use_count() == 1 &&
+         t.device().kind == DeviceKind::cpu && t.is_contiguous() &&
+         t.size() * int64_t(itemsize(t.dtype())) <= kMaxFoldedBytes;
+}
+
+std::string constant_key(const Tensor& t) {
+  std::string key = std::to_string(int(t.dtype())) + (t.weak() ? "w" : "s") + shape_str(t.shape());
+  key.append(static_cast<const char*>(t.raw_data()), size_t(t.size()) * itemsize(t.dtype()));
+  return key;
+}
+
+}  // namespace
+
+void eliminate_common_subexpressions(Graph& g, const Tensors& traced_values) {
+  std::vector<bool> written = written_slots(g);
+  // Values that can change during a run: those written, and views of them.
+  std::vector<bool> varies = written;
+  for (const auto& node : g.nodes) {
+    if (node.in_place || !node.op->is_view()) continue;
+    bool any = false;
+    for (int s : node.inputs) any = any || varies[s];
+    if (any)
+      for (int s : node.outputs) varies[s] = true;
+  }
+  std::vector<int> renamed(g.num_slots());
+  std::unordered_map<std::string, int> constants;
+  for (int s = 0; s < g.num_slots(); ++s) {
+    renamed[s] = s;
+    if (private_constant(g, traced_values[s], s, written))
+      renamed[s] = constants.emplace(constant_key(traced_values[s]), s).first->second;
+  }
+  // Earlier nodes by (kind, inputs, the write epoch when an input varies).
+  std::map<std::tuple<OpKind, std::vector<int>, int>, std::vector<size_t>> seen;
+  int epoch = 0;  // in-place nodes so far
+  for (size_t k = 0; k < g.nodes.size(); ++k) {
+    GraphNode& node = g.nodes[k];
+    for (int& s : node.inputs) s = renamed[s];
+    if (node.in_place) {
+      for (int& s : node.outputs) s = renamed[s];
+      ++epoch;
+      continue;
+    }
+    bool mergeable = !node.outputs.empty();
+    bool reads_varying = false;
+    for (int s : node.outputs) mergeable = mergeable && !written[s];
+    for (int s : node.inputs) reads_varying = reads_varying || varies[s];
+    if (!mergeable) continue;
+    auto& candidates = seen[{node.op->kind(), node.inputs, reads_varying ? epoch : -1}];
+    const GraphNode* match = nullptr;
+    for (size_t c : candidates) {
+      const GraphNode& earlier = g.nodes[c];
+      if (earlier.outputs.size() == node.outputs.size() &&
+          earlier.op->same_computation(*node.op)) {
+        match = &earlier;
+        break;
+      }
+    }
+    if (!match) {
+      candidates.push_back(k);
+      continue;
+    }
+    for (size_t j = 0; j < node.outputs.size(); ++j) renamed[node.outputs[j]] = match->outputs[j];
+  }
+  for (int& s : g.output_slots) s = renamed[s];
 }
 
 void eliminate_dead_code(Graph& g) {

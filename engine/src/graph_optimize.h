@@ -11,6 +11,12 @@ namespace kl::detail {
 // Nodes computable from constants alone (fill, arange and what follows from them) become
 // captures holding their traced values.
 void fold_constants(Graph& g, const Tensors& traced_values);
+// Equal small constants only the graph holds become one, and nodes that compute the same thing
+// as an earlier one (Op::same_computation on the same input values) read that node's outputs
+// instead; the dead copies are then eliminated. Values written
+// in place are distinct between writes, so inputs that some node writes only match within one
+// stretch between in-place nodes, and no output that is written (or viewed and written) merges.
+void eliminate_common_subexpressions(Graph& g, const Tensors& traced_values);
 // Drops nodes whose outputs no output, live node or in-place update reads.
 void eliminate_dead_code(Graph& g);
 // Runs of consecutive element-wise nodes of one shape and float dtype become one

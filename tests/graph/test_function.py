@@ -320,6 +320,73 @@ def test_constants_are_folded_and_unused_work_is_dropped():
         np.testing.assert_array_equal(fn(x).numpy(), x + np.arange(4, dtype="float32") * 2)
 
 
+def _steps(graph, name):
+    """How many times op `name` runs in a graph, counting the steps of fused nodes."""
+    return sum(node.op.replace("[", ",").replace("]", ",").replace(" ", "").split(",").count(name)
+               for node in graph.nodes)
+
+
+def test_repeated_computations_run_once():
+    @keras.function
+    def fn(x, y):
+        first = ops.sum(ops.matmul(x, ops.transpose(y)) * 2.0, axis=1)
+        again = ops.sum(ops.matmul(x, ops.transpose(y)) * 2.0, axis=1)
+        other_axis = ops.sum(ops.matmul(x, ops.transpose(y)) * 2.0, axis=0)
+        return first + again, other_axis, ops.cast(x, "float64") - ops.cast(x, "float64")
+
+    x, y = _arrays((3, 4), (3, 4))
+    graph = fn.get_concrete_function(x, y).graph
+    assert (_steps(graph, "matmul"), _steps(graph, "transpose"), _steps(graph, "cast")) == (1, 1, 1)
+    # sum over axis 0 is a different computation from sum over axis 1
+    assert _steps(graph, "sum") == 2
+    for _ in range(2):
+        x, y = _arrays((3, 4), (3, 4))
+        total, columns, zero = fn(x, y)
+        eager = fn.python_function(x, y)
+        np.testing.assert_array_equal(total.numpy(), eager[0].numpy())
+        np.testing.assert_array_equal(columns.numpy(), eager[1].numpy())
+        np.testing.assert_array_equal(zero.numpy(), np.zeros((3, 4)))
+
+
+def test_equal_variables_stay_apart_while_equal_constants_merge():
+    first, second = keras.Variable(np.zeros(3, "float32")), keras.Variable(np.zeros(3, "float32"))
+
+    @keras.function
+    def fn(x):
+        return x * 2.0 + first, x * 2.0 + second
+
+    x = np.ones(3, "float32")
+    graph = fn.get_concrete_function(x).graph
+    assert _steps(graph, "multiply") == 1  # the two 2.0 constants are one value
+    fn(x)
+    first.assign(np.array([1.0, 2.0, 3.0], "float32"))
+    a, b = fn(x)
+    np.testing.assert_array_equal(a.numpy(), [3.0, 4.0, 5.0])
+    np.testing.assert_array_equal(b.numpy(), [2.0, 2.0, 2.0])
+
+
+def test_reads_on_either_side_of_an_in_place_write_stay_apart():
+    v = keras.Variable(np.arange(6, dtype="float32"))
+
+    @keras.function
+    def fn(step):
+        before = ops.cast(v, "float64") * 2.0
+        view_before = ops.reshape(v, (2, 3)) * 3.0
+        v.assign_add(step)
+        after = ops.cast(v, "float64") * 2.0
+        view_after = ops.reshape(v, (2, 3)) * 3.0
+        return before, after, view_before, view_after
+
+    for k in range(3):
+        start = v.numpy().copy()
+        before, after, view_before, view_after = fn(np.full(6, 1.0, "float32"))
+        np.testing.assert_array_equal(before.numpy(), start * 2.0)
+        np.testing.assert_array_equal(after.numpy(), (start + 1.0) * 2.0)
+        np.testing.assert_array_equal(view_before.numpy(), start.reshape(2, 3) * 3.0)
+        np.testing.assert_array_equal(view_after.numpy(), (start + 1.0).reshape(2, 3) * 3.0)
+    assert fn.trace_count == 1
+
+
 def test_a_buffer_written_in_place_is_remade_on_every_run():
     from keras_like.backend.engine import _engine
 

@@ -68,6 +68,10 @@ class Op {
   // Temporary buffers the kernel needs, sized from the inputs alone; the dispatcher allocates
   // them (so a recorded plan can place them in its arena) and frees them after the kernel.
   virtual std::vector<TensorSpec> scratch(const Tensors& inputs) const { return {}; }
+  // Whether `other`, an op of the same kind(), computes the same function of the same inputs
+  // (the same kernel, so the same bits): a captured graph then runs one node for both
+  // (common-subexpression elimination). False unless the op compares its attributes.
+  virtual bool same_computation(const Op& other) const { return false; }
 };
 
 using OpPtr = std::shared_ptr<const Op>;

@@ -38,6 +38,10 @@ class UnaryOp : public Op {
   bool differentiable() const override;
   bool needs_outputs() const override;
   UnaryKind unary_kind() const { return k_; }
+  bool same_computation(const Op& o) const override {
+    const auto& other = static_cast<const UnaryOp&>(o);
+    return k_ == other.k_;
+  }
 
  private:
   UnaryKind k_;
@@ -53,6 +57,10 @@ class BinaryOp : public Op {
   bool differentiable() const override;
   bool needs_outputs() const override { return k_ == BinaryKind::power; }
   BinaryKind binary_kind() const { return k_; }
+  bool same_computation(const Op& o) const override {
+    const auto& other = static_cast<const BinaryOp&>(o);
+    return k_ == other.k_;
+  }
 
  private:
   BinaryKind k_;
@@ -65,6 +73,7 @@ class WhereOp : public Op {
   const char* name() const override { return "where"; }
   std::vector<TensorSpec> infer(const Tensors& in) const override;
   Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+  bool same_computation(const Op&) const override { return true; }
 };
 
 class CastOp : public Op {
@@ -75,6 +84,10 @@ class CastOp : public Op {
   std::vector<TensorSpec> infer(const Tensors& in) const override;
   Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
   DType to() const { return to_; }
+  bool same_computation(const Op& o) const override {
+    const auto& other = static_cast<const CastOp&>(o);
+    return to_ == other.to_;
+  }
 
  private:
   DType to_;
@@ -115,6 +128,10 @@ class ReduceOp : public Op {
   ReduceKind reduce_kind() const { return k_; }
   const std::vector<int>& axes() const { return axes_; }  // normalised, sorted
   bool keepdims() const { return keepdims_; }
+  bool same_computation(const Op& o) const override {
+    const auto& other = static_cast<const ReduceOp&>(o);
+    return k_ == other.k_ && axes_ == other.axes_ && keepdims_ == other.keepdims_;
+  }
 
  private:
   ReduceKind k_;
@@ -132,6 +149,10 @@ class ArgReduceOp : public Op {
   bool differentiable() const override { return false; }
   bool is_max() const { return is_max_; }
   int axis() const { return axis_; }
+  bool same_computation(const Op& o) const override {
+    const auto& other = static_cast<const ArgReduceOp&>(o);
+    return is_max_ == other.is_max_ && axis_ == other.axis_ && keepdims_ == other.keepdims_;
+  }
 
  private:
   bool is_max_;
@@ -151,6 +172,7 @@ class MatmulOp : public Op {
   // BLAS needs one unit stride among the last two axes of each operand.
   bool needs_contiguous(size_t, const Tensor& t) const override;
   Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
+  bool same_computation(const Op&) const override { return true; }
 };
 
 class ReshapeOp : public Op {
@@ -162,6 +184,10 @@ class ReshapeOp : public Op {
   Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
   bool is_view() const override { return true; }
   Tensors make_view(const Tensors& in) const override;
+  bool same_computation(const Op& o) const override {
+    const auto& other = static_cast<const ReshapeOp&>(o);
+    return shape_ == other.shape_;
+  }
 
  private:
   Shape shape_;
@@ -176,6 +202,10 @@ class TransposeOp : public Op {
   Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
   bool is_view() const override { return true; }
   Tensors make_view(const Tensors& in) const override;
+  bool same_computation(const Op& o) const override {
+    const auto& other = static_cast<const TransposeOp&>(o);
+    return perm_ == other.perm_;
+  }
 
  private:
   std::vector<int> perm_;
@@ -192,6 +222,10 @@ class SliceOp : public Op {
   Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
   bool is_view() const override { return true; }
   Tensors make_view(const Tensors& in) const override;
+  bool same_computation(const Op& o) const override {
+    const auto& other = static_cast<const SliceOp&>(o);
+    return starts_ == other.starts_ && stops_ == other.stops_ && steps_ == other.steps_;
+  }
 
  private:
   Shape starts_, stops_, steps_;
@@ -206,6 +240,10 @@ class BroadcastToOp : public Op {
   Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
   bool is_view() const override { return true; }
   Tensors make_view(const Tensors& in) const override;
+  bool same_computation(const Op& o) const override {
+    const auto& other = static_cast<const BroadcastToOp&>(o);
+    return shape_ == other.shape_;
+  }
 
  private:
   Shape shape_;
@@ -219,6 +257,10 @@ class ConcatenateOp : public Op {
   std::vector<TensorSpec> infer(const Tensors& in) const override;
   Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
   int axis() const { return axis_; }
+  bool same_computation(const Op& o) const override {
+    const auto& other = static_cast<const ConcatenateOp&>(o);
+    return axis_ == other.axis_;
+  }
 
  private:
   int axis_;
@@ -379,6 +421,10 @@ class SoftmaxOp : public Op {
   Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
   bool needs_outputs() const override { return true; }
   int axis() const { return axis_; }
+  bool same_computation(const Op& o) const override {
+    const auto& other = static_cast<const SoftmaxOp&>(o);
+    return axis_ == other.axis_ && log_ == other.log_;
+  }
 
  private:
   int axis_;
