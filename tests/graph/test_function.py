@@ -377,7 +377,7 @@ def test_reads_on_either_side_of_an_in_place_write_stay_apart():
         view_after = ops.reshape(v, (2, 3)) * 3.0
         return before, after, view_before, view_after
 
-    for k in range(3):
+    for _ in range(3):
         start = v.numpy().copy()
         before, after, view_before, view_after = fn(np.full(6, 1.0, "float32"))
         np.testing.assert_array_equal(before.numpy(), start * 2.0)
