@@ -227,9 +227,37 @@ def test_symbolic_and_string_arguments_run_eagerly():
     assert list(out) == ["a", "b"]
 
 
-def test_input_signature_is_refused_clearly():
-    with pytest.raises(NotImplementedError, match="input_signature"):
-        keras.function(lambda x: x, input_signature=[None])
+def test_input_signature_checks_and_converts_every_call():
+    from keras_like.graph import TensorSpec
+
+    @keras.function(input_signature=[TensorSpec((None, 3), "float32"),
+                                     keras.InputSpec(shape=(3,), dtype="float32")])
+    def fn(x, bias):
+        return ops.sum(x * 2.0, axis=1) + ops.sum(bias)
+
+    assert [s.shape for s in fn.input_signature] == [(None, 3), (3,)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a None dimension's shapes are no retracing to warn of
+        for rows in range(1, 9):
+            x = _arrays((rows, 3))[0]
+            np.testing.assert_allclose(fn(x, [1.0, 2.0, 3.0]).numpy(),
+                                       np.sum(x * 2.0, axis=1) + 6.0, rtol=1e-6)
+    out = fn(bias=np.ones(3, "float32"), x=[[1, 2, 3]])  # keywords, and ints made float32
+    assert out.dtype == "float32" and out.numpy().tolist() == [15.0]
+    with pytest.raises(ValueError, match=r"`fn` argument 0 .* expected TensorSpec\(shape=\(None, "
+                                         r"3\).* shape \(2, 4\)"):
+        fn(np.ones((2, 4), "float32"), np.ones(3, "float32"))
+    with pytest.raises(TypeError, match="argument 1 .*float64 tensor"):
+        fn(np.ones((2, 3), "float32"), ops.ones((3,), dtype="float64"))
+    with pytest.raises(TypeError, match="input_signature of 2 arguments.*called with 1"):
+        fn(np.ones((2, 3), "float32"))
+
+
+def test_input_signature_must_hold_specs():
+    with pytest.raises(TypeError, match="TensorSpec.*Received: 3"):
+        keras.function(lambda x: x, input_signature=[3])
+    with pytest.raises(TypeError, match="list or tuple"):
+        keras.function(lambda x: x, input_signature=keras.InputSpec(shape=(2,)))
 
 
 def test_decorated_method_has_one_cache_per_instance():

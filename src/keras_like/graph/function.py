@@ -13,6 +13,7 @@ import weakref
 from keras_like.backend import Tensor
 from keras_like.backend import capture as engine_capture
 from keras_like.graph.call_signature import CallSignature, Uncapturable, map_leaves
+from keras_like.graph.input_signature import InputSignature
 from keras_like.graph.op_graph import OpGraph
 
 _RETRACE_WARNING_AFTER = 5
@@ -82,9 +83,12 @@ class Function:
     """
 
     def __init__(self, fn, jit_compile=None, reduce_retracing=False, name=None,
-                 on_fallback=None):
+                 on_fallback=None, input_signature=None):
         self._fn = fn
         self._on_fallback = on_fallback
+        self._raw_signature = input_signature
+        self._input_signature = None if input_signature is None else \
+            InputSignature(fn, input_signature)
         self.jit_compile = jit_compile
         self.reduce_retracing = reduce_retracing
         self.name = name or getattr(fn, "__name__", "function")
@@ -95,6 +99,11 @@ class Function:
         self._warned_retracing = False
         self._bound = {}
         functools.update_wrapper(self, fn, updated=())
+
+    @property
+    def input_signature(self):
+        """The specs every call is checked against (None: any arguments)."""
+        return None if self._input_signature is None else self._input_signature.specs
 
     @property
     def python_function(self):
@@ -108,7 +117,8 @@ class Function:
         bound = self._bound.get(key)
         if bound is None or bound[0]() is not instance:
             method = Function(self._fn.__get__(instance, owner), self.jit_compile,
-                              self.reduce_retracing, self.name, self._on_fallback)
+                              self.reduce_retracing, self.name, self._on_fallback,
+                              self._raw_signature)
             try:
                 ref = weakref.ref(instance)
             except TypeError:
@@ -118,6 +128,8 @@ class Function:
         return bound[1]
 
     def __call__(self, *args, **kwargs):
+        if self._input_signature is not None:
+            args, kwargs = self._input_signature.bind(args, kwargs), {}
         try:
             signature = CallSignature((args, kwargs))
         except Uncapturable as e:
@@ -178,7 +190,8 @@ class Function:
                 warnings.warn(f"`{self.name}` runs eagerly: {reason}.", stacklevel=stacklevel)
 
     def _maybe_warn_retracing(self):
-        if self.reduce_retracing or self._warned_retracing:
+        # With an input_signature, the shapes its None dimensions take are traced by design.
+        if self.reduce_retracing or self._warned_retracing or self._input_signature is not None:
             return
         if self.trace_count > _RETRACE_WARNING_AFTER:
             self._warned_retracing = True
@@ -191,7 +204,10 @@ class Function:
 
     def get_concrete_function(self, *args, **kwargs):
         """The traced function for this signature, tracing it by running it if needed (a
-        keras_like trace is a real call: its side effects happen)."""
+        keras_like trace is a real call: its side effects happen, so unlike TensorFlow it
+        needs arguments even when the function has an input_signature)."""
+        if self._input_signature is not None:
+            args, kwargs = self._input_signature.bind(args, kwargs), {}
         signature = CallSignature((args, kwargs))
         for _ in range(_VARIABLE_TRACES_BEFORE_EAGER + 1):
             entry = self._cache.get(signature.key)
@@ -218,22 +234,20 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
     engine ops; later calls with that signature replay them without running the Python body.
     Python side effects (prints, list appends) therefore happen only when tracing. A function
     that reads tensor values on the host (`.numpy()`, `float(t)`, `if t > 0:`) cannot be
-    replayed and runs eagerly, with a warning naming the line.
+    replayed and runs eagerly, with a warning naming the line. With `input_signature` (a
+    list of `keras_like.graph.TensorSpec`, one per positional argument; None for a dimension
+    that varies) every call is checked and converted against it first.
 
     Example:
     >>> @keras_like.function
     ... def step(x):
     ...     return ops.relu(x) * 2.0
     """
-    if input_signature is not None:
-        raise NotImplementedError(
-            "keras_like.function traces from the first call's arguments; `input_signature` "
-            f"is not supported. Received: input_signature={input_signature}")
     reduce_retracing = bool(reduce_retracing or experimental_relax_shapes)
     jit_compile = experimental_compile if jit_compile is None else jit_compile
 
     def wrap(fn):
         return Function(fn, jit_compile=jit_compile, reduce_retracing=reduce_retracing,
-                        name=name)
+                        name=name, input_signature=input_signature)
 
     return wrap if func is None else wrap(func)
