@@ -2,9 +2,13 @@
 #include <nanobind/stl/map.h>
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/pair.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/tuple.h>
+#include <nanobind/stl/vector.h>
 
 #include "bindings.h"
 #include "kl/enum_names.h"
+#include "kl/op_trace.h"
 #include "kl/optim.h"
 
 namespace kl::python {
@@ -146,6 +150,19 @@ void init_ops(nb::module_& m) {
       if (t.calls) out[op_kind_name(OpKind(i))] = {t.calls, double(t.nanoseconds) * 1e-9};
     }
     return out;
+  });
+  // The profiler (keras_like.profiler): per-kernel events from every thread while on.
+  m.def("start_op_trace", &start_op_trace);
+  // ([(name, start_ns, duration_ns, thread, shapes, bytes)], events dropped past the cap)
+  m.def("stop_op_trace", [] {
+    int64_t dropped = 0;
+    std::vector<OpTraceEvent> events = stop_op_trace(&dropped);
+    std::vector<std::tuple<std::string, int64_t, int64_t, int, std::string, int64_t>> out;
+    out.reserve(events.size());
+    for (auto& e : events)
+      out.emplace_back(std::move(e.name), e.start_ns, e.duration_ns, e.thread,
+                       std::move(e.shapes), e.bytes);
+    return std::make_pair(std::move(out), dropped);
   });
   m.def("dispatch_count", [](const std::string& kind) {
     for (int i = 0; i < kNumOpKinds; ++i)

@@ -5,6 +5,7 @@
 #include "kl/graph.h"
 #include "kl/ops.h"
 #include "kl/op.h"
+#include "kl/op_trace.h"
 #include "kl/thread_pool.h"
 
 namespace kl {
@@ -53,17 +54,21 @@ void run_kernel(const Op& op, const Device& dev, const Tensors& inputs, Tensors&
   for (auto& spec : op.scratch(inputs)) scratch.push_back(empty(spec.shape, spec.dtype, dev, op.name()));
   ++t_dispatch_counts[int(op.kind())];
   DenormalGuard ftz;
-  if (!t_timing) {
+  bool tracing = detail::op_trace_on();
+  if (!t_timing && !tracing) {
     kernel(op, inputs, outputs, scratch);
     return;
   }
   auto start = std::chrono::steady_clock::now();
   kernel(op, inputs, outputs, scratch);
-  auto& timing = t_timings[int(op.kind())];
-  timing.calls += 1;
-  timing.nanoseconds += uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                     std::chrono::steady_clock::now() - start)
-                                     .count());
+  auto end = std::chrono::steady_clock::now();
+  if (t_timing) {
+    auto& timing = t_timings[int(op.kind())];
+    timing.calls += 1;
+    timing.nanoseconds +=
+        uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(end - start).count());
+  }
+  if (tracing) detail::record_op_event(op, inputs, outputs, start, end);
 }
 
 void record(const OpPtr& op, const Tensors& inputs, Tensors& outputs) {

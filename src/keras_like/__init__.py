@@ -15,7 +15,8 @@ _LAZY_MODULES = {
     "activations", "callbacks", "constraints", "datasets", "dtype_policies", "graph",
     "initializers",
     "layers", "losses", "metrics", "mixed_precision", "models", "optimizers", "preprocessing",
-    "random", "regularizers", "saving", "tree", "utils",
+    "profiler",
+    "random", "regularizers", "saving", "summary", "tree", "utils",
 }
 _LAZY_NAMES = {
     "KerasTensor": ("keras_like.backend.keras_tensor", "KerasTensor"),

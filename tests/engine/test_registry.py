@@ -165,8 +165,8 @@ NOT_ELEMENTWISE = {
     "max_pool_adjoint", "max_pool_gather", "bias_activation", "bias_activation_grad", "conv2d",
     "conv2d_bias_activation", "conv2d_filter_grad", "lstm_sequence", "gru_sequence",
     "simple_rnn_sequence", "dot_product_attention",
-    "set_op_timing", "op_timings", "Graph", "begin_capture", "end_capture", "abort_capture",
-    "is_capturing", "set_host_read_hook",
+    "set_op_timing", "op_timings", "start_op_trace", "stop_op_trace", "Graph", "begin_capture",
+    "end_capture", "abort_capture", "is_capturing", "set_host_read_hook",
 }
 
 ELEMENTWISE_TABLES = [DIFFERENTIABLE_UNARY, ZERO_GRAD_UNARY, NON_DIFFERENTIABLE_UNARY,

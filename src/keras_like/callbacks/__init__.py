@@ -11,10 +11,11 @@ from keras_like.callbacks.learning_rate_scheduler import LearningRateScheduler
 from keras_like.callbacks.model_checkpoint import ModelCheckpoint
 from keras_like.callbacks.progbar_logger import ProgbarLogger
 from keras_like.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
+from keras_like.callbacks.tensorboard import TensorBoard
 from keras_like.callbacks.terminate_on_nan import TerminateOnNaN
 
 __all__ = [
     "BackupAndRestore", "CSVLogger", "Callback", "CallbackList", "EarlyStopping", "History",
     "LambdaCallback", "LearningRateScheduler", "ModelCheckpoint", "ProgbarLogger",
-    "ReduceLROnPlateau", "TerminateOnNaN",
+    "ReduceLROnPlateau", "TensorBoard", "TerminateOnNaN",
 ]

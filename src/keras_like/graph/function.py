@@ -219,6 +219,11 @@ class Function:
             self(*args, **kwargs)
         raise engine_capture.CaptureError(f"`{self.name}` was not captured")
 
+    @property
+    def concrete_functions(self):
+        """The traced signatures' ConcreteFunctions, oldest first."""
+        return [entry for entry in self._cache.values() if isinstance(entry, ConcreteFunction)]
+
     def experimental_get_tracing_count(self):
         return self.trace_count
 
