@@ -1,0 +1,6 @@
+"""`keras_like.serving`: saved models over TensorFlow Serving's REST API (`keras_like serve`).
+
+The HTTP side needs the `serve` extra (`pip install 'keras_like[serve]'`: starlette, uvicorn,
+prometheus_client); `tensor_json` (the request/response JSON) and `model_store` (versioned
+model directories) are plain Python.
+"""
