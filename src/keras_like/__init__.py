@@ -16,7 +16,7 @@ _LAZY_MODULES = {
     "initializers",
     "layers", "losses", "metrics", "mixed_precision", "models", "optimizers", "preprocessing",
     "profiler",
-    "random", "regularizers", "saving", "summary", "tree", "utils",
+    "random", "regularizers", "saving", "serving", "summary", "tree", "utils",
 }
 _LAZY_NAMES = {
     "KerasTensor": ("keras_like.backend.keras_tensor", "KerasTensor"),

@@ -79,6 +79,8 @@ def test_status_metadata_and_predict_in_both_formats(mlp_server):
     ("POST", "/v1/models/mlp:predict", '{"instances": []}', 400, "No values"),
     ("POST", "/v1/models/mlp:predict", '{"inputs": 1, "instances": [1]}', 400, "only one of"),
     ("POST", "/v1/models/mlp:classify", '{"examples": []}', 501, "not supported"),
+    ("POST", "/v1/models/mlp:predict", '{"signature_name": "other", "instances": [[1, 2, 3, 4]]}',
+     400, 'Serving signature name: "other" not found'),
 ])
 def test_bad_requests_get_tf_serving_errors_and_the_server_carries_on(mlp_server, method, path,
                                                                       body, code, message):

@@ -513,3 +513,27 @@ def test_error_body_and_serving_error():
     e = ServingError("Servable not found", 404)
     assert (e.http_status, e.message, str(e)) == (404, "Servable not found", "Servable not found")
     assert ServingError("bad").http_status == 400
+
+
+@pytest.mark.parametrize("body", [
+    b'{"instances": [[1.5, 2.25], [3, 4]]}',
+    b'{"instances": [[NaN, Infinity], [-Infinity, 1e-8]]}',
+    b'{"inputs": [[123456789012345678901234567890, 1]]}',
+    b'{"instances": [[1, 2], [3, 4]}',
+])
+def test_the_fast_json_parser_and_the_standard_one_agree(body, monkeypatch):
+    from keras_like.serving import tensor_json
+
+    spec = {"x": ("float64", (None, 2))}
+
+    def outcome():
+        try:
+            arrays, row = tensor_json.parse_predict_request(body, spec)
+            return ("ok", arrays["x"].tolist(), row)
+        except tensor_json.ServingError as e:
+            return ("error", e.message, e.http_status)
+
+    fast = outcome()
+    monkeypatch.setattr(tensor_json, "_orjson", None)
+    standard = outcome()
+    assert repr(fast) == repr(standard)  # repr: NaN equals NaN

@@ -211,11 +211,18 @@ class ServingApp:
                                501)
         entry = self.store.get(model_name).get(_version(version), label)
         loop = asyncio.get_running_loop()
+
+        def signature_inputs(name):
+            if name not in ("", "serving_default"):
+                raise ServingError(f'Serving signature name: "{name}" not found in signature '
+                                   "def")
+            return entry.signature.inputs
+
         if len(body) > 65536:  # big bodies parse off the event loop
             arrays, row_format = await asyncio.to_thread(parse_predict_request, body,
-                                                         entry.signature.inputs)
+                                                         signature_inputs)
         else:
-            arrays, row_format = parse_predict_request(body, entry.signature.inputs)
+            arrays, row_format = parse_predict_request(body, signature_inputs)
         outputs = await self._batcher(model_name, entry).predict(arrays, loop)
         return _json(format_predict_response(outputs, row_format))
 

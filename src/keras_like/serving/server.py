@@ -84,3 +84,62 @@ def main(argv=None):
     app = build(args)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
                 timeout_keep_alive=5, access_log=False)
+
+
+class BackgroundServer:
+    """A server running on a daemon thread of this process (see `start_server`)."""
+
+    def __init__(self, app, host="127.0.0.1", port=0):
+        import socket
+        import threading
+        import time
+
+        import uvicorn
+
+        self.app = app
+        self._socket = socket.socket()
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind((host, port))
+        self.host, self.port = self._socket.getsockname()[:2]
+        self._server = uvicorn.Server(uvicorn.Config(app, log_level="warning",
+                                                     timeout_keep_alive=5, access_log=False))
+        self._thread = threading.Thread(target=self._server.run,
+                                        kwargs={"sockets": [self._socket]}, daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 60
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("keras_like serve did not start")
+            time.sleep(0.01)
+
+    @property
+    def url(self):
+        return f"http://{self.host}:{self.port}"
+
+    def stop(self):
+        self._server.should_exit = True
+        self._thread.join(timeout=30)
+        self._socket.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def start_server(model_base_path=None, model_name="default", host="127.0.0.1", port=0,
+                 model_config_file=None, **flags):
+    """Starts `keras_like serve` in this process (on a daemon thread) and returns a
+    `BackgroundServer` with `.url`, `.port` and `.stop()`; `flags` are the command line's
+    (`max_batch_size=64`, `enable_batching=False`, ...)."""
+    from keras_like.serving.serve_extra import require
+
+    require()
+    argv = [f"--model_name={model_name}", f"--port={port}", f"--host={host}"]
+    if model_base_path is not None:
+        argv.append(f"--model_base_path={os.fspath(model_base_path)}")
+    if model_config_file is not None:
+        argv.append(f"--model_config_file={os.fspath(model_config_file)}")
+    argv += [f"--{name}={value}" for name, value in flags.items()]
+    return BackgroundServer(build(parser().parse_args(argv)), host, port)
