@@ -11,18 +11,7 @@ import keras_like as keras
 from keras_like import ops
 
 pytest.importorskip("tensorboard")
-from tensorboard.backend.event_processing import plugin_event_accumulator  # noqa: E402
-from tensorboard.util import tensor_util  # noqa: E402
-
-
-def read_run(path):
-    acc = plugin_event_accumulator.EventAccumulator(str(path), size_guidance={"tensors": 0})
-    acc.Reload()
-    return acc
-
-
-def values(acc, tag):
-    return [(e.step, tensor_util.make_ndarray(e.tensor_proto)) for e in acc.Tensors(tag)]
+from tensorboard_logs import read_run, values  # noqa: E402
 
 
 def plugin(acc, tag):
