@@ -244,14 +244,8 @@ void attention_backward(const Operands<T>& o, const T* out, const T* stats, cons
   });
 }
 
-template <class F>
-void by_dtype(DType d, F f) {
-  if (d == DType::float32) f(float{});
-  else f(double{});
-}
-
 void attention_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors&) {
-  by_dtype(in[0].dtype(), [&](auto t) {
+  by_float_dtype(in[0].dtype(), [&](auto t) {
     using T = decltype(t);
     attention_forward<T>(operands_of<T>(op, in), out[0].data<T>(), out[1].data<T>());
   });
@@ -260,7 +254,7 @@ void attention_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors&) {
 void attention_grad_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors&) {
   const auto& a = static_cast<const AttentionGradOp&>(op);
   size_t saved = 3 + (a.has_bias() ? 1 : 0) + (a.has_mask() ? 1 : 0);
-  by_dtype(in[0].dtype(), [&](auto t) {
+  by_float_dtype(in[0].dtype(), [&](auto t) {
     using T = decltype(t);
     attention_backward<T>(operands_of<T>(op, in), expect_contiguous(in[saved]).data<T>(),
                           expect_contiguous(in[saved + 1]).data<T>(),

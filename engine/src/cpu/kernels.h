@@ -24,6 +24,14 @@ void register_fused_kernels();
 // Whether a unary/binary op on `dtype` has the SIMD loop a fused program runs (the same loop
 // its own kernel takes on contiguous operands).
 bool fusable_elementwise(const Op& op, DType dtype);
+
+// f(float{}) or f(double{}): the kernels whose ops accept only float32 and float64
+// (recurrences, attention); the ops have checked the dtype.
+template <class F>
+void by_float_dtype(DType d, F f) {
+  if (d == DType::float32) f(float{});
+  else f(double{});
+}
 }  // namespace kl::cpu
 
 namespace kl::cpu {

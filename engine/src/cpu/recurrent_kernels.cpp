@@ -426,16 +426,10 @@ void simple_backward(const Sequence& q, RecurrentActivation a, const Tensor& u,
 
 // --- registration --------------------------------------------------------------------------
 
-template <class F>
-void by_dtype(DType d, F f) {
-  if (d == DType::float32) f(float{});
-  else f(double{});
-}
-
 void lstm_sequence_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
   const Tensor& xproj = expect_contiguous(in[0]);
   Sequence q = sequence_of(op, xproj.dim(0), xproj.dim(1), in, 4);
-  by_dtype(xproj.dtype(), [&](auto t) {
+  by_float_dtype(xproj.dtype(), [&](auto t) {
     using T = decltype(t);
     lstm_forward<T>(q, xproj, in[1], in[2], in[3], out, scratch[0].data<T>());
   });
@@ -444,7 +438,7 @@ void lstm_sequence_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors
 void lstm_sequence_grad_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors&) {
   const Tensor& cs = expect_contiguous(in[2]);
   Sequence q = sequence_of(op, cs.dim(0), cs.dim(1), in, 6);
-  by_dtype(cs.dtype(), [&](auto t) {
+  by_float_dtype(cs.dtype(), [&](auto t) {
     lstm_backward<decltype(t)>(q, in[0], in[1], cs, in[3], in[4], in[5], out);
   });
 }
@@ -453,7 +447,7 @@ void gru_sequence_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors&
   const auto& gru = static_cast<const GruSequenceOp&>(op);
   const Tensor& xproj = expect_contiguous(in[0]);
   Sequence q = sequence_of(op, xproj.dim(0), xproj.dim(1), in, gru.h0_input() + 1);
-  by_dtype(xproj.dtype(), [&](auto t) {
+  by_float_dtype(xproj.dtype(), [&](auto t) {
     using T = decltype(t);
     if (gru.reset_after())
       gru_forward<T>(q, xproj, in[1], in[2], in[3], out, scratch[0].data<T>());
@@ -466,7 +460,7 @@ void gru_sequence_grad_kernel(const Op& op, const Tensors& in, Tensors& out, Ten
   const Tensor& hs = expect_contiguous(in[2]);
   Sequence q = sequence_of(op, hs.dim(0), hs.dim(1), in, 5);
   bool reset_after = static_cast<const GruSequenceGradOp&>(op).reset_after();
-  by_dtype(hs.dtype(), [&](auto t) {
+  by_float_dtype(hs.dtype(), [&](auto t) {
     if (reset_after) gru_backward<decltype(t)>(q, in[0], in[1], hs, in[3], in[4], out);
     else gru_reset_before_backward<decltype(t)>(q, in[0], in[1], hs, in[3], in[4], out);
   });
@@ -476,7 +470,7 @@ void simple_rnn_sequence_kernel(const Op& op, const Tensors& in, Tensors& out, T
   const Tensor& xproj = expect_contiguous(in[0]);
   Sequence q = sequence_of(op, xproj.dim(0), xproj.dim(1), in, 3);
   auto a = static_cast<const RecurrentOp&>(op).activation();
-  by_dtype(xproj.dtype(), [&](auto t) {
+  by_float_dtype(xproj.dtype(), [&](auto t) {
     simple_forward<decltype(t)>(q, a, xproj, in[1], in[2], out);
   });
 }
@@ -485,7 +479,7 @@ void simple_rnn_sequence_grad_kernel(const Op& op, const Tensors& in, Tensors& o
   const Tensor& hs = expect_contiguous(in[1]);
   Sequence q = sequence_of(op, hs.dim(0), hs.dim(1), in, 3);
   auto a = static_cast<const RecurrentOp&>(op).activation();
-  by_dtype(hs.dtype(), [&](auto t) {
+  by_float_dtype(hs.dtype(), [&](auto t) {
     simple_backward<decltype(t)>(q, a, in[0], hs, in[2], out);
   });
 }
