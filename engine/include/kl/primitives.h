@@ -173,6 +173,11 @@ class MatmulOp : public Op {
   bool needs_contiguous(size_t, const Tensor& t) const override;
   Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
   bool same_computation(const Op&) const override { return true; }
+  // Float products big enough for the packed-B GEMM get B's panels as scratch: every batch
+  // matrix of B, K x N rounded up to kPackedColumnBytes (a multiple of every ISA's panel).
+  std::vector<TensorSpec> scratch(const Tensors& in) const override;
+  static constexpr int64_t kPackedColumnBytes = 128;
+  static bool packs_b(DType dtype, int64_t M, int64_t N, int64_t K);
 };
 
 class ReshapeOp : public Op {

@@ -1,12 +1,19 @@
-// CPU matmul: OpenBLAS GEMM on blocks of rows, split across our pool. OpenBLAS itself runs
-// single-threaded (see blas_config.cpp): its threading collapses on small products, and one
-// pool means no oversubscription and results that do not depend on the thread count.
+// CPU matmul. Float products of any size past MatmulOp::packs_b run our packed-B GEMM
+// (simd/gemm_loops.cpp): B is packed once per call, shared by every task, and each output
+// element is one in-order chain of FMAs, so the split across the pool is free to follow the
+// thread count and the bits never do. The rest (small products, matrix-vector shapes, integer
+// types) calls OpenBLAS on blocks of rows; OpenBLAS itself runs single-threaded (see
+// blas_config.cpp): its threading collapses on small products, and one pool means no
+// oversubscription.
 #include <cblas.h>
 
 #include <algorithm>
 #include <type_traits>
 
 #include "cpu/kernels.h"
+#include "cpu/simd/vector_loops.h"
+#include "kl/primitives.h"
+#include "kl/thread_pool.h"
 #include "cpu/strided.h"
 
 namespace kl::cpu {
@@ -75,6 +82,75 @@ int64_t gemm_row_block(int64_t M, int64_t N, int64_t K, int64_t num_batch) {
   return ((M + blocks - 1) / blocks + 15) / 16 * 16;
 }
 
+// Offset of batch element `index` of c's batch shape in a tensor with these (broadcast) strides.
+int64_t batch_offset(int64_t index, const Shape& batch, const Strides& strides) {
+  int64_t off = 0;
+  for (int i = int(batch.size()) - 1; i >= 0; --i) {
+    off += (index % batch[i]) * strides[i];
+    index /= batch[i];
+  }
+  return off;
+}
+
+template <class T>
+void packed_matmul(const Tensor& a, MatrixArg la, const Tensor& b, const Tensor& c,
+                   const Shape& batch, Tensor& packed) {
+  const VectorLoopsFor<T>& loops = [] {
+    if constexpr (std::is_same_v<T, float>) return vector_loops().f32;
+    else return vector_loops().f64;
+  }();
+  int nd = c.ndim();
+  int64_t M = c.dim(nd - 2), N = c.dim(nd - 1), K = a.dim(a.ndim() - 1);
+  int64_t num_batch = numel(batch);
+  const int64_t NR = loops.gemm_panel_width;
+  const int64_t panels = (N + NR - 1) / NR;
+  // Each of B's own batch matrices is packed once; C's batch element i reads the one that
+  // broadcasting maps it to (the "strides" of a contiguous stack of packed matrices).
+  Shape b_batch(b.shape().begin(), b.shape().end() - 2);
+  int64_t b_matrices = numel(b_batch);
+  int64_t packed_size = packed.dim(1) * packed.dim(2);
+  Strides packed_index(batch.size(), 0);  // C's batch element -> packed matrix, by broadcasting
+  int lead = int(batch.size() - b_batch.size());
+  int64_t step = 1;
+  for (int i = int(b_batch.size()) - 1; i >= 0; step *= b_batch[i], --i)
+    packed_index[lead + i] = b_batch[i] == 1 ? 0 : step;
+  Strides sa = broadcast_strides(a, c.shape());
+  Strides b_strides(b.strides().begin(), b.strides().end() - 2);
+  int64_t b_rs = b.strides()[b.ndim() - 2], b_cs = b.strides()[b.ndim() - 1];
+  const T* pb = b.data<T>();
+  T* pp = packed.data<T>();
+  parallel_for(b_matrices * panels, [&](int64_t task) {
+    int64_t m = task / panels, j = task % panels, off = 0;
+    for (int64_t i = int64_t(b_batch.size()) - 1, rest = m; i >= 0; --i) {
+      off += (rest % b_batch[i]) * b_strides[i];
+      rest /= b_batch[i];
+    }
+    loops.pack_gemm_b(pb + off, b_rs, b_cs, K, N, j, j + 1, pp + m * packed_size);
+  });
+  // Row blocks of whole micro-kernel heights; a short C is also split by panels so both
+  // threads of a small product have work.
+  int threads = num_threads();
+  int64_t target = num_batch >= threads ? 1 : (2 * threads + num_batch - 1) / num_batch;
+  constexpr int64_t kMinRows = 24;
+  int64_t row_tasks = std::clamp<int64_t>((M + kMinRows - 1) / kMinRows, 1, target);
+  int64_t rows_per_task = (M + row_tasks - 1) / row_tasks;
+  rows_per_task = (rows_per_task + 11) / 12 * 12;  // whole micro-kernel heights (12 or 6)
+  row_tasks = (M + rows_per_task - 1) / rows_per_task;
+  int64_t col_tasks = std::clamp<int64_t>(target / row_tasks, 1, panels);
+  int64_t panels_per_task = (panels + col_tasks - 1) / col_tasks;
+  col_tasks = (panels + panels_per_task - 1) / panels_per_task;
+  const T* pa = a.data<T>();
+  T* pc = c.data<T>();
+  parallel_for(num_batch * row_tasks * col_tasks, [&](int64_t task) {
+    int64_t bi = task / (row_tasks * col_tasks), rest = task % (row_tasks * col_tasks);
+    int64_t m0 = (rest / col_tasks) * rows_per_task, j0 = (rest % col_tasks) * panels_per_task;
+    const T* packed_b = pp + batch_offset(bi, batch, packed_index) * packed_size;
+    loops.packed_gemm(pa + batch_offset(bi, batch, sa), la.ld, la.trans, packed_b,
+                      pc + bi * M * N, N, N, K, m0, std::min(M, m0 + rows_per_task), j0,
+                      std::min(panels, j0 + panels_per_task));
+  });
+}
+
 void matmul_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scratch) {
   Tensor a = in[0], b = in[1];
   const Tensor& c = out[0];
@@ -92,15 +168,13 @@ void matmul_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scrat
       std::fill(c.data<T>(), c.data<T>() + c.size(), T(0));
       return;
     }
-    Strides sa = broadcast_strides(a, c.shape()), sb = broadcast_strides(b, c.shape());
-    auto batch_offset = [&](int64_t idx, const Strides& s) {
-      int64_t off = 0;
-      for (int i = int(batch.size()) - 1; i >= 0; --i) {
-        off += (idx % batch[i]) * s[i];
-        idx /= batch[i];
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+      if (MatmulOp::packs_b(c.dtype(), M, N, K)) {
+        packed_matmul<T>(a, la, b, c, batch, scratch[0]);
+        return;
       }
-      return off;
-    };
+    }
+    Strides sa = broadcast_strides(a, c.shape()), sb = broadcast_strides(b, c.shape());
     const T* pa = a.data<T>();
     const T* pb = b.data<T>();
     T* pc = c.data<T>();
@@ -109,8 +183,8 @@ void matmul_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scrat
     parallel_for(num_batch * row_tasks, [&](int64_t task) {
       int64_t bi = task / row_tasks, r0 = (task % row_tasks) * row_block;
       int64_t rows = std::min(row_block, M - r0);
-      const T* ab = pa + batch_offset(bi, sa) + (la.trans ? r0 : r0 * la.ld);
-      const T* bb = pb + batch_offset(bi, sb);
+      const T* ab = pa + batch_offset(bi, batch, sa) + (la.trans ? r0 : r0 * la.ld);
+      const T* bb = pb + batch_offset(bi, batch, sb);
       T* cb = pc + bi * M * N + r0 * N;
       gemm<T>(ab, la, bb, lb, cb, rows, N, K, N);
     });

@@ -35,6 +35,17 @@ struct VectorLoopsFor {
   // recurrences' per-step products (simd/gemm_loops.cpp).
   void (*small_gemm)(const T* a, int64_t lda, const T* b, int64_t ldb, T* c, int64_t ldc,
                      int64_t M, int64_t N, int64_t K, bool accumulate) = nullptr;
+  // The matmul op's packed-B GEMM (simd/gemm_loops.cpp): pack_gemm_b copies panels
+  // [first_panel, end_panel) of B (K x N, element (k, n) at b[k * row_stride + n * col_stride])
+  // into `out`, which holds K x (N rounded up to whole panels); packed_gemm then computes rows
+  // [m0, m1) and those panels of c (ldc) = A @ B, A row-major M x K (lda) or stored K x M when
+  // a_transposed.
+  int gemm_panel_width = 0;  // columns per panel
+  void (*pack_gemm_b)(const T* b, int64_t row_stride, int64_t col_stride, int64_t K, int64_t N,
+                      int64_t first_panel, int64_t end_panel, T* out) = nullptr;
+  void (*packed_gemm)(const T* a, int64_t lda, bool a_transposed, const T* packed_b, T* c,
+                      int64_t ldc, int64_t N, int64_t K, int64_t m0, int64_t m1,
+                      int64_t first_panel, int64_t end_panel) = nullptr;
   // One row's gate gradients of one step of the LSTM / reset_after GRU backward pass
   // (simd/recurrent_loops.cpp; the arguments as in cpu/recurrent_kernels.cpp).
   void (*lstm_gate_grads)(const T* gates, const T* c_prev, const T* tanh_c, const T* dh_in,
