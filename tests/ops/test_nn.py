@@ -438,3 +438,26 @@ def test_dot_product_attention_bias_mask_and_grouped_heads():
         ops.dot_product_attention(random_array((1, 2, 3, 2)), k, v)
     with pytest.raises(ValueError, match="Flash attention"):
         ops.dot_product_attention(q, k, v, flash_attention=True)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("log", [False, True])
+def test_softmax_of_many_short_rows_matches_numpy(dtype, log):
+    """Rows shorter than a cache line run a block of rows at a time (softmax_short_rows):
+    block edges, parallel tasks, and rows holding NaN, +inf or only -inf behave as one row."""
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((5000, 7)).astype(dtype) * 4
+    x[3, 2], x[64, 1], x[65, :] = np.nan, np.inf, -np.inf
+    got = np.asarray((ops.log_softmax if log else ops.softmax)(x))
+    x64 = x.astype(np.float64)
+    m = np.max(x64, axis=1, keepdims=True)
+    m = np.where(np.isfinite(m) | np.isnan(m), m, 0.0)
+    z = x64 - m
+    e = np.exp(z)
+    want = z - np.log(e.sum(1, keepdims=True)) if log else e / e.sum(1, keepdims=True)
+    assert np.isnan(got[3]).all() and np.isnan(got[65]).all()
+    assert np.isnan(got[64, 1]) and np.all(got[64, [0, 2]] == (-np.inf if log else 0))
+    ok = np.ones(len(x), bool)
+    ok[[3, 64, 65]] = False
+    tol = 1e-5 if dtype == "float32" else 1e-12
+    np.testing.assert_allclose(got[ok], want[ok], rtol=tol, atol=tol)

@@ -50,6 +50,18 @@ void softmax_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scra
       softmax_generic(px + start, py + start, L, B, log);
     };
     int64_t rows_per_task = std::max<int64_t>(1, kGrain / std::max<int64_t>(L, 1));
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+      if (B == 1 && L * int64_t(sizeof(T)) < kShortSoftmaxBytes) {
+        auto short_rows = [] {
+          if constexpr (std::is_same_v<T, float>) return vector_loops().f32.softmax_short_rows;
+          else return vector_loops().f64.softmax_short_rows;
+        }();
+        parallel_range(A, rows_per_task, [&](int64_t r0, int64_t r1) {
+          short_rows(px + r0 * L, py + r0 * L, r1 - r0, L, log);
+        });
+        return;
+      }
+    }
     parallel_range(A * B, rows_per_task, [&](int64_t r0, int64_t r1) {
       for (int64_t r = r0; r < r1; ++r) row(r);
     });

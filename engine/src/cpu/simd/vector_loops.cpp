@@ -1,6 +1,7 @@
 // Compiled once per KL_ISA (see engine/CMakeLists.txt). Plain loops that GCC vectorises.
 #include "cpu/simd/vector_loops.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -189,6 +190,44 @@ void softmax_row(const T* __restrict x, T* __restrict y, int64_t n, bool log) {
   }
 }
 
+// Softmax of `rows` contiguous rows of n < one cache line of elements each. Row by row such a
+// row is all tail and its exponentials run one at a time; here they run as one vector loop over
+// the whole block. The per-row maximum and sum are the ones softmax_row computes (a row this
+// short is summed in order from zero there too), so the bits are the same.
+template <class T>
+void softmax_short_rows(const T* __restrict x, T* __restrict y, int64_t rows, int64_t n,
+                        bool log) {
+  constexpr int64_t kBlockRows = 64;
+  T shift[kBlockRows];
+  for (int64_t r0 = 0; r0 < rows; r0 += kBlockRows) {
+    int64_t count = std::min(kBlockRows, rows - r0);
+    const T* xb = x + r0 * n;
+    T* yb = y + r0 * n;
+    for (int64_t r = 0; r < count; ++r) {
+      T m = max_loop(xb + r * n, n);
+      if (!std::isfinite(m)) m = m != m ? m : T(0);
+      shift[r] = m;
+      for (int64_t i = 0; i < n; ++i) yb[r * n + i] = xb[r * n + i] - m;
+    }
+    if (log) {
+      for (int64_t r = 0; r < count; ++r) {
+        T s = 0;
+        for (int64_t i = 0; i < n; ++i) s += v_exp(yb[r * n + i]);
+        T ls = v_log(s);
+        for (int64_t i = 0; i < n; ++i) yb[r * n + i] -= ls;
+      }
+      continue;
+    }
+    for (int64_t i = 0; i < count * n; ++i) yb[i] = v_exp(yb[i]);
+    for (int64_t r = 0; r < count; ++r) {
+      T s = 0;
+      for (int64_t i = 0; i < n; ++i) s += yb[r * n + i];
+      T inv = T(1) / s;
+      for (int64_t i = 0; i < n; ++i) yb[r * n + i] *= inv;
+    }
+  }
+}
+
 template <class T>
 void fill(VectorLoopsFor<T>& t) {
   using U = UnaryKind;
@@ -216,6 +255,7 @@ void fill(VectorLoopsFor<T>& t) {
   t.sum = sum_loop<T>;
   t.max = max_loop<T>;
   t.softmax_row = softmax_row<T>;
+  t.softmax_short_rows = softmax_short_rows<T>;
 }
 }  // namespace
 

@@ -8,6 +8,9 @@
 
 namespace kl::cpu {
 
+// Rows below this many bytes are all tail to softmax_row's vector loops.
+constexpr int64_t kShortSoftmaxBytes = 64;
+
 template <class T>
 struct VectorLoopsFor {
   using Unary = void (*)(const T* x, T* y, int64_t n);
@@ -19,6 +22,8 @@ struct VectorLoopsFor {
   T (*max)(const T* x, int64_t n) = nullptr;
   // y = softmax or log-softmax of one contiguous row.
   void (*softmax_row)(const T* x, T* y, int64_t n, bool log) = nullptr;
+  // The same for `rows` contiguous rows shorter than kShortSoftmaxBytes, a block at a time.
+  void (*softmax_short_rows)(const T* x, T* y, int64_t rows, int64_t n, bool log) = nullptr;
   // One optimizer update over elements [begin, end) (kernels in simd/optimizer_loops.cpp).
   void (*optimizer)(OptimizerKind kind, T* var, const T* grad, T* const* slots, size_t num_slots,
                     const double* scalars, int64_t begin, int64_t end) = nullptr;
