@@ -33,7 +33,7 @@ def matmul_flops(graph):
     """2*M*N*K per matmul node, from the traced shapes (batched products included)."""
     total = 0
     for node in graph.nodes:
-        if node.op != "matmul":
+        if not node.op.startswith("matmul"):  # with or without a fused epilogue
             continue
         a, _ = graph.slot_specs[node.inputs[0]]
         out, _ = graph.slot_specs[node.outputs[0]]

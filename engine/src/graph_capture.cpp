@@ -113,6 +113,7 @@ std::shared_ptr<Graph> end_capture(const Tensors& outputs) {
   detail::fold_constants(*graph, state->held);
   detail::eliminate_common_subexpressions(*graph, state->held);
   detail::eliminate_dead_code(*graph);
+  detail::fuse_matmul_epilogues(*graph, state->held);
   detail::fuse_elementwise(*graph, state->held);
   std::vector<bool> referenced(graph->num_slots(), false);
   for (const auto& node : graph->nodes) {

@@ -323,6 +323,51 @@ GraphNode fuse_chain(const Graph& g, const Tensors& traced, size_t first, size_t
 
 }  // namespace
 
+void fuse_matmul_epilogues(Graph& g, const Tensors& traced) {
+  std::vector<int> reads(g.num_slots(), 0), producer(g.num_slots(), -1);
+  std::vector<bool> is_output(g.num_slots(), false);
+  for (size_t k = 0; k < g.nodes.size(); ++k) {
+    const GraphNode& node = g.nodes[k];
+    for (int s : node.inputs) ++reads[s];
+    for (int s : node.outputs) {
+      if (node.in_place) ++reads[s];
+      else producer[s] = int(k);
+    }
+  }
+  for (int s : g.output_slots) is_output[s] = true;
+  std::vector<bool> merged(g.nodes.size(), false);
+  for (size_t k = 0; k < g.nodes.size(); ++k) {
+    GraphNode& node = g.nodes[k];
+    if (node.in_place || node.op->kind() != OpKind::bias_activation) continue;
+    int z = node.inputs[0], j = producer[z];
+    if (j < 0 || reads[z] != 1 || is_output[z]) continue;
+    const GraphNode& mm = g.nodes[size_t(j)];
+    if (mm.in_place || mm.op->kind() != OpKind::matmul ||
+        static_cast<const MatmulOp&>(*mm.op).has_bias())
+      continue;
+    const Tensor& product = traced[z];
+    if (!product.defined() || product.device().kind != DeviceKind::cpu ||
+        !product.is_contiguous())
+      continue;
+    // The merged node runs where the bias_activation did, so the matmul's operands must still
+    // hold the values it read: no in-place update in between.
+    bool updated_between = false;
+    for (int i = j + 1; i < int(k) && !updated_between; ++i) updated_between = g.nodes[i].in_place;
+    if (updated_between) continue;
+    auto activation = static_cast<const BiasActivationOp&>(*node.op).activation();
+    GraphNode fused;
+    fused.op = std::make_shared<const MatmulOp>(activation);
+    fused.inputs = {mm.inputs[0], mm.inputs[1], node.inputs[1]};
+    fused.outputs = node.outputs;
+    node = std::move(fused);
+    merged[size_t(j)] = true;
+  }
+  std::vector<GraphNode> kept;
+  for (size_t k = 0; k < g.nodes.size(); ++k)
+    if (!merged[k]) kept.push_back(std::move(g.nodes[k]));
+  g.nodes = std::move(kept);
+}
+
 void fuse_elementwise(Graph& g, const Tensors& traced) {
   std::vector<int> reads(g.num_slots(), 0);
   std::vector<bool> is_output(g.num_slots(), false);

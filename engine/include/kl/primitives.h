@@ -164,20 +164,39 @@ class ArgReduceOp : public Op {
 // Whether the last two axes of t have one unit stride (and a leading dimension BLAS accepts).
 bool is_blas_matrix_layout(const Tensor& t);
 
+// The activations fused into a layer epilogue (bias_activation, conv2d, matmul in graph mode).
+enum class FusedActivation : uint8_t { linear, relu };
+const char* fused_activation_name(FusedActivation a);
+
 class MatmulOp : public Op {
  public:
+  MatmulOp() = default;
+  // With a bias (a third input, (N,)) the kernel applies bias_activation's epilogue to each
+  // block of the product while it is in cache. Only graph mode makes these (it merges a matmul
+  // whose one reader is a bias_activation), so eager and compiled steps give the same bits.
+  // Graph runs are never differentiated, so this form has no vjp.
+  explicit MatmulOp(FusedActivation epilogue) : has_bias_(true), epilogue_(epilogue) {}
   OpKind kind() const override { return OpKind::matmul; }
-  const char* name() const override { return "matmul"; }
+  const char* name() const override { return has_bias_ ? "matmul_bias_activation" : "matmul"; }
   std::vector<TensorSpec> infer(const Tensors& in) const override;
   // BLAS needs one unit stride among the last two axes of each operand.
   bool needs_contiguous(size_t, const Tensor& t) const override;
   Tensors vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const override;
-  bool same_computation(const Op&) const override { return true; }
+  bool same_computation(const Op& o) const override {
+    const auto& m = static_cast<const MatmulOp&>(o);
+    return m.has_bias_ == has_bias_ && m.epilogue_ == epilogue_;
+  }
   // Float products big enough for the packed-B GEMM get B's panels as scratch: every batch
   // matrix of B, K x N rounded up to kPackedColumnBytes (a multiple of every ISA's panel).
   std::vector<TensorSpec> scratch(const Tensors& in) const override;
   static constexpr int64_t kPackedColumnBytes = 128;
   static bool packs_b(DType dtype, int64_t M, int64_t N, int64_t K);
+  bool has_bias() const { return has_bias_; }
+  FusedActivation epilogue() const { return epilogue_; }
+
+ private:
+  bool has_bias_ = false;
+  FusedActivation epilogue_ = FusedActivation::linear;
 };
 
 class ReshapeOp : public Op {
@@ -541,8 +560,6 @@ class MaxPoolGatherOp : public Op {
 
 // y = activation(x + bias) over the last (channel) axis in one pass: the epilogue of a Dense
 // or channels-last convolution layer. Its gradient is one pass too (see BiasActivationGradOp).
-enum class FusedActivation : uint8_t { linear, relu };
-const char* fused_activation_name(FusedActivation a);
 
 class BiasActivationOp : public Op {
  public:

@@ -2,6 +2,7 @@
 // layer output each way, instead of an add, an activation, a mask and a column sum.
 #include <algorithm>
 
+#include "cpu/bias_epilogue.h"
 #include "cpu/kernels.h"
 #include "cpu/strided.h"
 #include "kl/thread_pool.h"
@@ -12,15 +13,8 @@ namespace {
 template <class T, FusedActivation A>
 void bias_activation_typed(const T* x, const T* bias, T* y, int64_t rows, int64_t channels) {
   parallel_range(rows, std::max<int64_t>(1, kGrain / channels), [&](int64_t r0, int64_t r1) {
-    for (int64_t r = r0; r < r1; ++r) {
-      const T* xr = x + r * channels;
-      T* yr = y + r * channels;
-      for (int64_t c = 0; c < channels; ++c) {
-        T v = xr[c] + bias[c];
-        // As the relu primitive: NaN passes through.
-        yr[c] = A == FusedActivation::relu ? (v > T(0) || v != v ? v : T(0)) : v;
-      }
-    }
+    bias_activation_block<T, A>(x + r0 * channels, channels, bias, y + r0 * channels, channels,
+                                r1 - r0, channels);
   });
 }
 

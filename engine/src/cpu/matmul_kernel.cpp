@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <type_traits>
 
+#include "cpu/bias_epilogue.h"
 #include "cpu/kernels.h"
 #include "cpu/simd/vector_loops.h"
 #include "kl/primitives.h"
@@ -92,9 +93,19 @@ int64_t batch_offset(int64_t index, const Shape& batch, const Strides& strides) 
   return off;
 }
 
+// The fused epilogue of a graph-mode matmul_bias_activation, when bias is not null.
+template <class T>
+struct Epilogue {
+  const T* bias = nullptr;
+  FusedActivation activation = FusedActivation::linear;
+  void operator()(T* c, int64_t ldc, int64_t rows, int64_t n0, int64_t n1) const {
+    if (bias) bias_activation_block<T>(activation, c + n0, ldc, bias + n0, c + n0, ldc, rows, n1 - n0);
+  }
+};
+
 template <class T>
 void packed_matmul(const Tensor& a, MatrixArg la, const Tensor& b, const Tensor& c,
-                   const Shape& batch, Tensor& packed) {
+                   const Shape& batch, Tensor& packed, const Epilogue<T>& epilogue) {
   const VectorLoopsFor<T>& loops = [] {
     if constexpr (std::is_same_v<T, float>) return vector_loops().f32;
     else return vector_loops().f64;
@@ -145,9 +156,11 @@ void packed_matmul(const Tensor& a, MatrixArg la, const Tensor& b, const Tensor&
     int64_t bi = task / (row_tasks * col_tasks), rest = task % (row_tasks * col_tasks);
     int64_t m0 = (rest / col_tasks) * rows_per_task, j0 = (rest % col_tasks) * panels_per_task;
     const T* packed_b = pp + batch_offset(bi, batch, packed_index) * packed_size;
-    loops.packed_gemm(pa + batch_offset(bi, batch, sa), la.ld, la.trans, packed_b,
-                      pc + bi * M * N, N, N, K, m0, std::min(M, m0 + rows_per_task), j0,
-                      std::min(panels, j0 + panels_per_task));
+    int64_t m1 = std::min(M, m0 + rows_per_task), j1 = std::min(panels, j0 + panels_per_task);
+    T* cb = pc + bi * M * N;
+    loops.packed_gemm(pa + batch_offset(bi, batch, sa), la.ld, la.trans, packed_b, cb, N, N, K,
+                      m0, m1, j0, j1);
+    epilogue(cb + m0 * N, N, m1 - m0, j0 * NR, std::min(N, j1 * NR));  // while in cache
   });
 }
 
@@ -164,13 +177,19 @@ void matmul_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scrat
   KL_CHECK(K == 0 || (blas_layout(a, la) && blas_layout(b, lb)), "[matmul] internal: layout");
   visit_dtype(c.dtype(), "matmul", kNumbers, [&](auto tag) {
     using T = typename decltype(tag)::type;
+    Epilogue<T> epilogue;
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+      const auto& mop = static_cast<const MatmulOp&>(op);
+      if (mop.has_bias()) epilogue = {expect_contiguous(in[2]).data<T>(), mop.epilogue()};
+    }
     if (K == 0) {
       std::fill(c.data<T>(), c.data<T>() + c.size(), T(0));
+      for (int64_t bi = 0; bi < num_batch; ++bi) epilogue(c.data<T>() + bi * M * N, N, M, 0, N);
       return;
     }
     if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
       if (MatmulOp::packs_b(c.dtype(), M, N, K)) {
-        packed_matmul<T>(a, la, b, c, batch, scratch[0]);
+        packed_matmul<T>(a, la, b, c, batch, scratch[0], epilogue);
         return;
       }
     }
@@ -187,6 +206,7 @@ void matmul_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scrat
       const T* bb = pb + batch_offset(bi, batch, sb);
       T* cb = pc + bi * M * N + r0 * N;
       gemm<T>(ab, la, bb, lb, cb, rows, N, K, N);
+      epilogue(cb, N, rows, 0, N);
     });
   });
 }

@@ -15,7 +15,8 @@ bool is_blas_matrix_layout(const Tensor& t) {
          ((rs == 1 || rows == 1) && cs >= std::max<int64_t>(rows, 1));
 }
 
-bool MatmulOp::needs_contiguous(size_t, const Tensor& t) const {
+bool MatmulOp::needs_contiguous(size_t i, const Tensor& t) const {
+  if (i == 2) return !t.is_contiguous();  // the epilogue's bias
   return t.size() > 0 && !is_blas_matrix_layout(t);
 }
 
@@ -36,6 +37,11 @@ std::vector<TensorSpec> MatmulOp::infer(const Tensors& in) const {
   Shape shape = broadcast_shapes(batch_a, batch_b, "matmul");
   shape.push_back(a.dim(a.ndim() - 2));
   shape.push_back(b.dim(b.ndim() - 1));
+  KL_CHECK(in.size() == (has_bias_ ? 3u : 2u), "[", name(), "] internal: wrong input count");
+  if (has_bias_)
+    KL_CHECK((a.dtype() == DType::float32 || a.dtype() == DType::float64) &&
+                 in[2].dtype() == a.dtype() && in[2].ndim() == 1 && in[2].dim(0) == n,
+             "[", name(), "] internal: the bias must be a float vector of the product's columns");
   return {{shape, a.dtype()}};
 }
 
@@ -58,6 +64,9 @@ std::vector<TensorSpec> MatmulOp::scratch(const Tensors& in) const {
 }
 
 Tensors MatmulOp::vjp(const Tensors& in, const Tensors& out, const Tensors& ct) const {
+  // Graph runs are never recorded (a call under a tape runs the Python body), and only graph
+  // fusion makes the epilogue form, so no gradient ever reaches it.
+  KL_CHECK(!has_bias_, "[", name(), "] internal: the fused form has no gradient");
   const Tensor &a = in[0], &b = in[1], &g = ct[0];
   Tensor ga, gb;
   if (a.requires_grad()) ga = sum_to_shape(matmul(g, swap_last_axes(b)), a.shape());
