@@ -141,7 +141,7 @@ void packed_matmul(const Tensor& a, MatrixArg la, const Tensor& b, const Tensor&
   // Row blocks of whole micro-kernel heights; a short C is also split by panels so both
   // threads of a small product have work.
   int threads = num_threads();
-  int64_t target = num_batch >= threads ? 1 : (2 * threads + num_batch - 1) / num_batch;
+  int64_t target = num_batch >= threads ? 1 : (threads + num_batch - 1) / num_batch;
   constexpr int64_t kMinRows = 24;
   int64_t row_tasks = std::clamp<int64_t>((M + kMinRows - 1) / kMinRows, 1, target);
   int64_t rows_per_task = (M + row_tasks - 1) / row_tasks;

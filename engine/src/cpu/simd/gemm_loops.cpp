@@ -161,6 +161,16 @@ constexpr std::array<PanelBlock<T>, sizeof...(Ps)> panel_blocks(std::integer_seq
   return {&panel_block<T, Ps + 1, TransposedA>...};
 }
 
+// Asks for a block of A (lines of `length` elements, ld apart) in L2 before the first panel
+// needs it: the first panel otherwise waits on memory row by row (A is often a fresh batch),
+// while the later panels find the block in L2.
+template <class T>
+void prefetch_block(const T* a, int64_t ld, int64_t lines, int64_t length) {
+  constexpr int64_t kLine = 64 / int64_t(sizeof(T));
+  for (int64_t r = 0; r < lines; ++r)
+    for (int64_t i = 0; i < length; i += kLine) __builtin_prefetch(a + r * ld + i, 0, 2);
+}
+
 template <class T, bool TransposedA>
 void packed_gemm_tile(const T* a, int64_t lda, const T* packed_b, T* c, int64_t ldc, int64_t N,
                       int64_t K, int64_t m0, int64_t m1, int64_t first_panel, int64_t end_panel) {
@@ -175,6 +185,8 @@ void packed_gemm_tile(const T* a, int64_t lda, const T* packed_b, T* c, int64_t 
     bool carry = k0 > 0;
     for (int64_t r0 = m0; r0 < m1; r0 += kRowBlock) {
       int64_t r1 = std::min(m1, r0 + kRowBlock);
+      prefetch_block(TransposedA ? a + r0 + k0 * lda : a + r0 * lda + k0, lda,
+                     TransposedA ? kc : r1 - r0, TransposedA ? r1 - r0 : kc);
       for (int64_t j = first_panel; j < end_panel; ++j) {
         const T* bp = packed_b + k0 * panels * NR + j * kc * NR;
         int64_t n0 = j * NR, width = std::min<int64_t>(NR, N - n0);
