@@ -250,8 +250,8 @@ namespace kl::detail {
 namespace {
 
 // The (shape, dtype) a node would join a fused chain with, or false when it cannot: a float
-// unary/binary op with a SIMD loop whose operands are each of the output's shape (contiguous
-// when traced) or one element.
+// unary/binary op with a SIMD loop whose operands are each of the output's shape or a
+// broadcast suffix of it (contiguous when traced), or one element.
 bool fusable(const GraphNode& node, const Tensors& traced, Shape* shape, DType* dtype) {
   if (node.in_place || node.outputs.size() != 1) return false;
   const Tensor& out = traced[node.outputs[0]];
@@ -261,8 +261,8 @@ bool fusable(const GraphNode& node, const Tensors& traced, Shape* shape, DType* 
     const Tensor& t = traced[s];
     if (!t.defined() || t.dtype() != out.dtype() || t.device().kind != DeviceKind::cpu)
       return false;
-    bool full = t.shape() == out.shape() && t.is_contiguous();
-    if (!full && t.size() != 1) return false;
+    if (t.size() != 1 && !(t.is_contiguous() && fusable_operand_shape(t.shape(), out.shape())))
+      return false;
   }
   *shape = out.shape();
   *dtype = out.dtype();
@@ -311,10 +311,10 @@ GraphNode fuse_chain(const Graph& g, const Tensors& traced, size_t first, size_t
       out_slots.push_back(s);
     }
   }
-  std::vector<bool> scalar_inputs;
-  for (int s : inputs) scalar_inputs.push_back(traced[s].shape() != shape);
+  std::vector<Shape> input_shapes;
+  for (int s : inputs) input_shapes.push_back(traced[s].shape());
   GraphNode fused;
-  fused.op = std::make_shared<const FusedElementwiseOp>(shape, dtype, std::move(scalar_inputs),
+  fused.op = std::make_shared<const FusedElementwiseOp>(shape, dtype, std::move(input_shapes),
                                                         std::move(steps), std::move(out_steps));
   fused.inputs = std::move(inputs);
   fused.outputs = std::move(out_slots);

@@ -32,19 +32,37 @@ void run_program(const FusedElementwiseOp& op, const Tensors& in, Tensors& out) 
   std::vector<const T*> input_data(in.size());
   for (int i = 0; i < num_inputs; ++i) input_data[i] = in[i].data<T>();
   const int64_t n = numel(op.shape());
+  // Inputs repeating with a period shorter than the output (a bias row) are laid out per tile.
+  std::vector<int> repeated_slot(in.size(), -1);
+  int num_repeated = 0;
+  for (int i = 0; i < num_inputs; ++i)
+    if (op.period(i) != 1 && op.period(i) != n) repeated_slot[i] = num_repeated++;
   parallel_range(n, kGrain * 2, [&](int64_t begin, int64_t end) {
     thread_local std::vector<T> scratch;
-    scratch.resize(steps.size() * kTile);
+    scratch.resize((steps.size() + num_repeated) * kTile);
+    T* repeated = scratch.data() + steps.size() * kTile;
     std::vector<T*> result(steps.size());
     for (int64_t t0 = begin; t0 < end; t0 += kTile) {
       const int64_t len = std::min(kTile, end - t0);
       for (size_t j = 0; j < steps.size(); ++j)
         result[j] = output_of[j] >= 0 ? out[output_of[j]].data<T>() + t0 : &scratch[j * kTile];
+      for (int i = 0; i < num_inputs; ++i) {
+        if (repeated_slot[i] < 0) continue;
+        const int64_t period = op.period(i);
+        T* tile = repeated + repeated_slot[i] * kTile;
+        for (int64_t done = 0, at = t0 % period; done < len; at = 0) {
+          int64_t count = std::min(period - at, len - done);
+          std::copy(input_data[i] + at, input_data[i] + at + count, tile + done);
+          done += count;
+        }
+      }
       // An operand's pointer for this tile, and whether it is one value read everywhere.
       auto operand = [&](int ref, bool* scalar) -> const T* {
         if (ref < num_inputs) {
-          *scalar = op.scalar_inputs()[ref];
-          return *scalar ? input_data[ref] : input_data[ref] + t0;
+          *scalar = op.period(ref) == 1;
+          if (*scalar) return input_data[ref];
+          if (repeated_slot[ref] >= 0) return repeated + repeated_slot[ref] * kTile;
+          return input_data[ref] + t0;
         }
         *scalar = false;
         return result[ref - num_inputs];
