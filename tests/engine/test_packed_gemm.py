@@ -1,5 +1,5 @@
 """The matmul op's own packed-B GEMM (cpu/simd/gemm_loops.cpp), which runs float products with
-at least 192 rows and 32 to 1024 columns: against NumPy in float64 on shapes that leave partial
+32 to 1024 columns and at least 64 rows (192 when B is stored transposed): against NumPy in float64 on shapes that leave partial
 micro-kernel rows, partial panels and unequal depth passes, for every operand layout and for
 broadcast batches; gradients by finite differences; and the same bits from the AVX2 and
 AVX-512 variants (each output element is one in-order chain of FMAs)."""
@@ -17,8 +17,9 @@ from keras_like.backend.engine import _engine as E
 
 # (M, K, N): whole and partial 12-row blocks, whole and partial panels of 16 / 32 columns,
 # one pass of depth and several unequal ones (K > 256).
+# Short products (64-191 rows) split their panels between the threads instead of their rows.
 SHAPES = [(192, 16, 32), (197, 301, 45), (256, 784, 256), (215, 513, 1024), (400, 40, 33),
-          (193, 1, 64), (300, 257, 100)]
+          (193, 1, 64), (300, 257, 100), (64, 100, 40), (128, 784, 256), (101, 50, 70)]
 
 
 def _reference(a, b):

@@ -186,11 +186,12 @@ class MatmulOp : public Op {
     const auto& m = static_cast<const MatmulOp&>(o);
     return m.has_bias_ == has_bias_ && m.epilogue_ == epilogue_;
   }
-  // Float products big enough for the packed-B GEMM get B's panels as scratch: every batch
+  // Float products the packed-B GEMM runs (packs_b: a function of the shapes and of whether B
+  // is stored transposed) get B's panels as scratch: every batch
   // matrix of B, K x N rounded up to kPackedColumnBytes (a multiple of every ISA's panel).
   std::vector<TensorSpec> scratch(const Tensors& in) const override;
   static constexpr int64_t kPackedColumnBytes = 128;
-  static bool packs_b(DType dtype, int64_t M, int64_t N, int64_t K);
+  static bool packs_b(const Tensor& a, const Tensor& b);
   bool has_bias() const { return has_bias_; }
   FusedActivation epilogue() const { return epilogue_; }
 

@@ -138,18 +138,19 @@ void packed_matmul(const Tensor& a, MatrixArg la, const Tensor& b, const Tensor&
     }
     loops.pack_gemm_b(pb + off, b_rs, b_cs, K, N, j, j + 1, pp + m * packed_size);
   });
-  // Row blocks of whole micro-kernel heights; a short C is also split by panels so both
-  // threads of a small product have work.
+  // One task per thread, as rows (whole micro-kernel heights: 12 is a multiple of every ISA's)
+  // or, when that would leave the threads uneven (a short C), as panels.
   int threads = num_threads();
   int64_t target = num_batch >= threads ? 1 : (threads + num_batch - 1) / num_batch;
-  constexpr int64_t kMinRows = 24;
-  int64_t row_tasks = std::clamp<int64_t>((M + kMinRows - 1) / kMinRows, 1, target);
-  int64_t rows_per_task = (M + row_tasks - 1) / row_tasks;
-  rows_per_task = (rows_per_task + 11) / 12 * 12;  // whole micro-kernel heights (12 or 6)
-  row_tasks = (M + rows_per_task - 1) / rows_per_task;
-  int64_t col_tasks = std::clamp<int64_t>(target / row_tasks, 1, panels);
-  int64_t panels_per_task = (panels + col_tasks - 1) / col_tasks;
-  col_tasks = (panels + panels_per_task - 1) / panels_per_task;
+  auto rows_per = [&](int64_t tasks) { return ((M + tasks - 1) / tasks + 11) / 12 * 12; };
+  auto panels_per = [&](int64_t tasks) { return (panels + tasks - 1) / tasks; };
+  double row_spread = double(rows_per(target) * target) / double(M);
+  double panel_spread = double(panels_per(target) * target) / double(panels);
+  bool by_panels = target > 1 && panels >= target && panel_spread + 0.03 < row_spread;
+  int64_t rows_per_task = rows_per(by_panels ? 1 : target);
+  int64_t row_tasks = (M + rows_per_task - 1) / rows_per_task;
+  int64_t panels_per_task = panels_per(by_panels ? target : 1);
+  int64_t col_tasks = (panels + panels_per_task - 1) / panels_per_task;
   const T* pa = a.data<T>();
   T* pc = c.data<T>();
   parallel_for(num_batch * row_tasks * col_tasks, [&](int64_t task) {
@@ -188,7 +189,7 @@ void matmul_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scrat
       return;
     }
     if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
-      if (MatmulOp::packs_b(c.dtype(), M, N, K)) {
+      if (MatmulOp::packs_b(a, b)) {
         packed_matmul<T>(a, la, b, c, batch, scratch[0], epilogue);
         return;
       }

@@ -45,18 +45,22 @@ std::vector<TensorSpec> MatmulOp::infer(const Tensors& in) const {
   return {{shape, a.dtype()}};
 }
 
-bool MatmulOp::packs_b(DType dtype, int64_t M, int64_t N, int64_t K) {
-  // Where packing B once pays for itself over many rows of A and B's passes stay in L2; fewer
+bool MatmulOp::packs_b(const Tensor& a, const Tensor& b) {
+  int64_t M = a.dim(a.ndim() - 2), K = a.dim(a.ndim() - 1), N = b.dim(b.ndim() - 1);
+  // A transposed B (a backward pass's W^T) is packed by a strided gather, which pays for
+  // itself over fewer rows of A only when B is stored as it is read.
+  bool b_transposed = N > 1 && b.strides()[b.ndim() - 1] != 1;
+  // Where packing B once pays for itself over the rows of A and B's passes stay in L2; fewer
   // rows, a few columns (a matrix-vector product padded to whole panels) or a B that spills L2
-  // are BLAS's ground (bench/engine.py's matmul shapes).
-  return (dtype == DType::float32 || dtype == DType::float64) && M >= 192 && N >= 32 &&
-         N <= 1024 && K >= 16;
+  // are BLAS's ground (measured on W1's shapes and 2048^3).
+  return (b.dtype() == DType::float32 || b.dtype() == DType::float64) &&
+         M >= (b_transposed ? 192 : 64) && N >= 32 && N <= 1024 && K >= 16;
 }
 
 std::vector<TensorSpec> MatmulOp::scratch(const Tensors& in) const {
   const Tensor &a = in[0], &b = in[1];
-  int64_t M = a.dim(a.ndim() - 2), K = a.dim(a.ndim() - 1), N = b.dim(b.ndim() - 1);
-  if (!packs_b(b.dtype(), M, N, K)) return {};
+  int64_t K = a.dim(a.ndim() - 1), N = b.dim(b.ndim() - 1);
+  if (!packs_b(a, b)) return {};
   int64_t matrices = 1;
   for (int i = 0; i < b.ndim() - 2; ++i) matrices *= b.dim(i);
   int64_t per_panel = kPackedColumnBytes / int64_t(itemsize(b.dtype()));
