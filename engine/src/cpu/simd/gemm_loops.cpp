@@ -114,7 +114,14 @@ void pack_gemm_b(const T* b, int64_t row_stride, int64_t col_stride, int64_t K, 
     for (int64_t j = first_panel; j < end_panel; ++j) {
       T* o = out + k0 * panels * NR + j * kc * NR;
       int64_t n0 = j * NR, width = std::min<int64_t>(NR, N - n0);
-      if (col_stride == 1) {
+      if (col_stride == 1 && width == NR) {
+        // A fixed-size row copy: whole-vector moves instead of a memcpy call per 128 bytes.
+        for (int64_t k = 0; k < kc; ++k) {
+          const T* __restrict src = b + (k0 + k) * row_stride + n0;
+          T* __restrict dst = o + k * NR;
+          for (int t = 0; t < NR; ++t) dst[t] = src[t];
+        }
+      } else if (col_stride == 1) {
         for (int64_t k = 0; k < kc; ++k) {
           std::memcpy(o + k * NR, b + (k0 + k) * row_stride + n0, size_t(width) * sizeof(T));
           std::fill(o + k * NR + width, o + (k + 1) * NR, T(0));
