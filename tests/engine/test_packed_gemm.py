@@ -109,3 +109,20 @@ def test_avx2_and_avx512_variants_give_the_same_bits():
         digests[isa] = digest
     assert digests["avx2"] == digests["avx512"]
 
+
+
+@pytest.mark.parametrize("a_shape,b_shape", [((0, 200, 30), (30, 40)), ((200, 30), (0, 30, 40)),
+                                             ((3, 0, 30), (30, 40))])
+def test_packed_gemm_empty_batches(a_shape, b_shape):
+    a = np.ones(a_shape, np.float32)
+    b = np.ones(b_shape, np.float32)
+    got = np.asarray(ops.matmul(a, b))
+    assert got.shape == np.matmul(a, b).shape and got.size == 0
+
+
+def test_packed_gemm_transposed_a_with_a_batch():
+    rng = np.random.default_rng(9)
+    stored = rng.standard_normal((3, 30, 200)).astype(np.float32)
+    b = rng.standard_normal((30, 40)).astype(np.float32)
+    a = ops.swapaxes(ops.convert_to_tensor(stored), 1, 2)  # (3, 200, 30), column-major rows
+    _close(ops.matmul(a, b), np.swapaxes(stored, 1, 2), b)
