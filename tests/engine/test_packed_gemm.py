@@ -1,8 +1,9 @@
 """The matmul op's own packed-B GEMM (cpu/simd/gemm_loops.cpp), which runs float products with
 32 to 1024 columns and at least 64 rows (192 when B is stored transposed): against NumPy in
-float64 on shapes that leave partial micro-kernel rows, partial panels and unequal depth passes, for every operand layout and for
-broadcast batches; gradients by finite differences; and the same bits from the AVX2 and
-AVX-512 variants (each output element is one in-order chain of FMAs)."""
+float64 on shapes that leave partial micro-kernel rows, partial panels and unequal depth
+passes, for every operand layout and for broadcast batches; gradients by finite differences;
+and the same bits from the AVX2 and AVX-512 variants (each output element is one in-order
+chain of FMAs)."""
 
 import os
 import subprocess
