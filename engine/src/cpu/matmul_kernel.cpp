@@ -99,14 +99,15 @@ struct Epilogue {
   const T* bias = nullptr;
   FusedActivation activation = FusedActivation::linear;
   void operator()(T* c, int64_t ldc, int64_t rows, int64_t n0, int64_t n1) const {
-    if (bias) bias_activation_block<T>(activation, c + n0, ldc, bias + n0, c + n0, ldc, rows, n1 - n0);
+    if (bias)
+      bias_activation_block<T>(activation, c + n0, ldc, bias + n0, c + n0, ldc, rows, n1 - n0);
   }
 };
 
 template <class T>
 void packed_matmul(const Tensor& a, MatrixArg la, const Tensor& b, const Tensor& c,
                    const Shape& batch, Tensor& packed, const Epilogue<T>& epilogue) {
-  const VectorLoopsFor<T>& loops = [] {
+  const VectorLoopsFor<T>& loops = []() -> const VectorLoopsFor<T>& {
     if constexpr (std::is_same_v<T, float>) return vector_loops().f32;
     else return vector_loops().f64;
   }();
