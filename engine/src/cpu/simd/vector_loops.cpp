@@ -198,7 +198,6 @@ template <class T>
 void softmax_short_rows(const T* __restrict x, T* __restrict y, int64_t rows, int64_t n,
                         bool log) {
   constexpr int64_t kBlockRows = 64;
-  T shift[kBlockRows];
   for (int64_t r0 = 0; r0 < rows; r0 += kBlockRows) {
     int64_t count = std::min(kBlockRows, rows - r0);
     const T* xb = x + r0 * n;
@@ -206,7 +205,6 @@ void softmax_short_rows(const T* __restrict x, T* __restrict y, int64_t rows, in
     for (int64_t r = 0; r < count; ++r) {
       T m = max_loop(xb + r * n, n);
       if (!std::isfinite(m)) m = m != m ? m : T(0);
-      shift[r] = m;
       for (int64_t i = 0; i < n; ++i) yb[r * n + i] = xb[r * n + i] - m;
     }
     if (log) {
