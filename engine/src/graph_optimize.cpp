@@ -336,9 +336,28 @@ void fuse_matmul_epilogues(Graph& g, const Tensors& traced) {
   }
   for (int s : g.output_slots) is_output[s] = true;
   std::vector<bool> merged(g.nodes.size(), false);
+  // A bias add after the product: bias_activation, or (a layer whose activation is not fused,
+  // softmax say) an add of a float vector of the product's columns with the product on the
+  // left, as the epilogue computes it (on two NaNs x86 keeps the left one's payload).
+  auto epilogue_of = [&](const GraphNode& node, FusedActivation* activation) {
+    if (node.in_place) return false;
+    if (node.op->kind() == OpKind::bias_activation) {
+      *activation = static_cast<const BiasActivationOp&>(*node.op).activation();
+      return true;
+    }
+    if (node.op->kind() != OpKind::binary ||
+        static_cast<const BinaryOp&>(*node.op).binary_kind() != BinaryKind::add)
+      return false;
+    const Tensor &z = traced[node.inputs[0]], &bias = traced[node.inputs[1]];
+    *activation = FusedActivation::linear;
+    return z.defined() && bias.defined() && z.ndim() >= 1 && bias.ndim() == 1 &&
+           bias.dim(0) == z.dim(z.ndim() - 1) && bias.dtype() == z.dtype() &&
+           bias.is_contiguous() && (z.dtype() == DType::float32 || z.dtype() == DType::float64);
+  };
   for (size_t k = 0; k < g.nodes.size(); ++k) {
     GraphNode& node = g.nodes[k];
-    if (node.in_place || node.op->kind() != OpKind::bias_activation) continue;
+    FusedActivation activation;
+    if (!epilogue_of(node, &activation)) continue;
     int z = node.inputs[0], j = producer[z];
     if (j < 0 || reads[z] != 1 || is_output[z]) continue;
     const GraphNode& mm = g.nodes[size_t(j)];
@@ -354,7 +373,6 @@ void fuse_matmul_epilogues(Graph& g, const Tensors& traced) {
     bool updated_between = false;
     for (int i = j + 1; i < int(k) && !updated_between; ++i) updated_between = g.nodes[i].in_place;
     if (updated_between) continue;
-    auto activation = static_cast<const BiasActivationOp&>(*node.op).activation();
     GraphNode fused;
     fused.op = std::make_shared<const MatmulOp>(activation);
     fused.inputs = {mm.inputs[0], mm.inputs[1], node.inputs[1]};

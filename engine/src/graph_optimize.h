@@ -19,8 +19,8 @@ void fold_constants(Graph& g, const Tensors& traced_values);
 void eliminate_common_subexpressions(Graph& g, const Tensors& traced_values);
 // Drops nodes whose outputs no output, live node or in-place update reads.
 void eliminate_dead_code(Graph& g);
-// A matmul whose one reader is a bias_activation (a Dense layer) becomes one matmul with that
-// epilogue (MatmulOp(FusedActivation)), applied to each block of the product while it is in
+// A matmul whose one reader is a bias_activation or a bias add (a Dense layer) becomes one
+// matmul with that epilogue (MatmulOp(FusedActivation)), applied to each block of the product while it is in
 // cache; the pre-activation value it skips is read by nothing else.
 void fuse_matmul_epilogues(Graph& g, const Tensors& traced_values);
 // Runs of consecutive element-wise nodes of one shape and float dtype become one

@@ -1,6 +1,7 @@
-"""Graph mode merges a matmul whose one reader is a bias_activation (a Dense layer) into one
-matmul_bias_activation node: same bits as the eager pair, against NumPy, and left alone when
-the product is read elsewhere, returned, or its operands are updated in between."""
+"""Graph mode merges a matmul whose one reader is a bias_activation or a bias add (a Dense
+layer) into one matmul_bias_activation node: same bits as the eager pair, against NumPy, and
+left alone when the product is read elsewhere, returned, or its operands are updated in
+between."""
 
 import numpy as np
 import pytest
@@ -8,6 +9,7 @@ import pytest
 import keras_like as keras
 from keras_like import ops
 from keras_like.ops import _fused
+from keras_like.trainers.data_adapters import to_tensors
 
 RNG = np.random.default_rng(4)
 
@@ -117,3 +119,36 @@ def test_compiled_dense_model_training_matches_eager_bits():
     for a, b in zip(w_eager, w_compiled):
         np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(p_eager, p_compiled)
+
+
+def test_a_bias_add_after_the_product_merges_with_the_product_on_the_left():
+    w = RNG.standard_normal((30, 40)).astype("float32")
+    b = RNG.standard_normal(40).astype("float32")
+
+    def left(x):
+        return ops.add(ops.matmul(x, w), b)
+
+    def right(x):
+        return ops.add(b, ops.matmul(x, w))
+
+    x = RNG.standard_normal((200, 30)).astype("float32")
+    for body, merged in ((left, True), (right, False)):
+        fn = keras.function(body)
+        fn(x)
+        got = fn(x).numpy()
+        np.testing.assert_array_equal(got, body(x).numpy())
+        np.testing.assert_allclose(got, x.astype(np.float64) @ w + b, rtol=1e-4, atol=1e-4)
+        assert ("matmul_bias_activation" in _node_ops(fn, x)) == merged
+
+
+def test_a_softmax_classifier_predicts_with_one_node_per_dense_layer():
+    model = keras.Sequential([keras.Input((20,)), keras.layers.Dense(64, activation="relu"),
+                              keras.layers.Dense(5, activation="softmax")])
+    model.compile(loss="sparse_categorical_crossentropy")
+    x = RNG.standard_normal((256, 20)).astype("float32")
+    compiled = model.predict(x, batch_size=256, verbose=0)
+    step = model._step_function("predict")
+    assert [n.op for n in step.get_concrete_function(to_tensors((x,))).graph.nodes] == [
+        "matmul_bias_activation", "matmul_bias_activation", "softmax"]
+    model.compile(loss="sparse_categorical_crossentropy", run_eagerly=True)
+    np.testing.assert_array_equal(compiled, model.predict(x, batch_size=256, verbose=0))
