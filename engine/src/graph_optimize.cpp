@@ -249,6 +249,24 @@ void plan_memory(Graph& g, const Tensors& traced_values) {
 namespace kl::detail {
 namespace {
 
+// How many nodes read each slot (an in-place node reads what it writes), and which slots the
+// graph returns: a value with other readers or returned must still be written out.
+struct SlotUses {
+  std::vector<int> reads;
+  std::vector<bool> is_output;
+};
+
+SlotUses slot_uses(const Graph& g) {
+  SlotUses uses{std::vector<int>(g.num_slots(), 0), std::vector<bool>(g.num_slots(), false)};
+  for (const auto& node : g.nodes) {
+    for (int s : node.inputs) ++uses.reads[s];
+    if (node.in_place)
+      for (int s : node.outputs) ++uses.reads[s];
+  }
+  for (int s : g.output_slots) uses.is_output[s] = true;
+  return uses;
+}
+
 // The (shape, dtype) a node would join a fused chain with, or false when it cannot: a float
 // unary/binary op with a SIMD loop whose operands are each of the output's shape or a
 // broadcast suffix of it (contiguous when traced), or one element.
@@ -324,17 +342,11 @@ GraphNode fuse_chain(const Graph& g, const Tensors& traced, size_t first, size_t
 }  // namespace
 
 void fuse_matmul_epilogues(Graph& g, const Tensors& traced) {
-  std::vector<int> reads(g.num_slots(), 0), producer(g.num_slots(), -1);
-  std::vector<bool> is_output(g.num_slots(), false);
-  for (size_t k = 0; k < g.nodes.size(); ++k) {
-    const GraphNode& node = g.nodes[k];
-    for (int s : node.inputs) ++reads[s];
-    for (int s : node.outputs) {
-      if (node.in_place) ++reads[s];
-      else producer[s] = int(k);
-    }
-  }
-  for (int s : g.output_slots) is_output[s] = true;
+  auto [reads, is_output] = slot_uses(g);
+  std::vector<int> producer(g.num_slots(), -1);
+  for (size_t k = 0; k < g.nodes.size(); ++k)
+    if (!g.nodes[k].in_place)
+      for (int s : g.nodes[k].outputs) producer[s] = int(k);
   std::vector<bool> merged(g.nodes.size(), false);
   // A bias add after the product: bias_activation, or (a layer whose activation is not fused,
   // softmax say) an add of a float vector of the product's columns with the product on the
@@ -387,14 +399,7 @@ void fuse_matmul_epilogues(Graph& g, const Tensors& traced) {
 }
 
 void fuse_elementwise(Graph& g, const Tensors& traced) {
-  std::vector<int> reads(g.num_slots(), 0);
-  std::vector<bool> is_output(g.num_slots(), false);
-  for (const auto& node : g.nodes) {
-    for (int s : node.inputs) ++reads[s];
-    if (node.in_place)
-      for (int s : node.outputs) ++reads[s];
-  }
-  for (int s : g.output_slots) is_output[s] = true;
+  auto [reads, is_output] = slot_uses(g);
   std::vector<GraphNode> result;
   size_t k = 0;
   while (k < g.nodes.size()) {

@@ -10,12 +10,6 @@
 namespace kl::cpu {
 namespace {
 
-template <class T>
-const VectorLoopsFor<T>& loops_of() {
-  if constexpr (std::is_same_v<T, float>) return vector_loops().f32;
-  else return vector_loops().f64;
-}
-
 // off[(kh * KW + kw) * C + c]: where tap (kh, kw, c) sits relative to its output pixel's input.
 void tap_offsets(int64_t* off, int64_t KH, int64_t KW, int64_t C, int64_t W) {
   for (int64_t kh = 0; kh < KH; ++kh)

@@ -16,13 +16,6 @@ namespace {
 constexpr int64_t kTile = 1024;  // elements: a tile of every intermediate fits in L1/L2
 
 template <class T>
-const VectorLoopsFor<T>& loops_of();
-template <>
-const VectorLoopsFor<float>& loops_of<float>() { return vector_loops().f32; }
-template <>
-const VectorLoopsFor<double>& loops_of<double>() { return vector_loops().f64; }
-
-template <class T>
 void run_program(const FusedElementwiseOp& op, const Tensors& in, Tensors& out) {
   const auto& loops = loops_of<T>();
   const auto& steps = op.steps();

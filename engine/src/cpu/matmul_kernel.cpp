@@ -83,7 +83,7 @@ int64_t gemm_row_block(int64_t M, int64_t N, int64_t K, int64_t num_batch) {
   return ((M + blocks - 1) / blocks + 15) / 16 * 16;
 }
 
-// Offset of batch element `index` of c's batch shape in a tensor with these (broadcast) strides.
+// Offset of batch element `index` of a batch shape in a tensor with these (broadcast) strides.
 int64_t batch_offset(int64_t index, const Shape& batch, const Strides& strides) {
   int64_t off = 0;
   for (int i = int(batch.size()) - 1; i >= 0; --i) {
@@ -107,10 +107,7 @@ struct Epilogue {
 template <class T>
 void packed_matmul(const Tensor& a, MatrixArg la, const Tensor& b, const Tensor& c,
                    const Shape& batch, Tensor& packed, const Epilogue<T>& epilogue) {
-  const VectorLoopsFor<T>& loops = []() -> const VectorLoopsFor<T>& {
-    if constexpr (std::is_same_v<T, float>) return vector_loops().f32;
-    else return vector_loops().f64;
-  }();
+  const VectorLoopsFor<T>& loops = loops_of<T>();
   int nd = c.ndim();
   int64_t M = c.dim(nd - 2), N = c.dim(nd - 1), K = a.dim(a.ndim() - 1);
   int64_t num_batch = numel(batch);
@@ -132,12 +129,9 @@ void packed_matmul(const Tensor& a, MatrixArg la, const Tensor& b, const Tensor&
   const T* pb = b.data<T>();
   T* pp = packed.data<T>();
   parallel_for(b_matrices * panels, [&](int64_t task) {
-    int64_t m = task / panels, j = task % panels, off = 0;
-    for (int64_t i = int64_t(b_batch.size()) - 1, rest = m; i >= 0; --i) {
-      off += (rest % b_batch[i]) * b_strides[i];
-      rest /= b_batch[i];
-    }
-    loops.pack_gemm_b(pb + off, b_rs, b_cs, K, N, j, j + 1, pp + m * packed_size);
+    int64_t m = task / panels, j = task % panels;
+    loops.pack_gemm_b(pb + batch_offset(m, b_batch, b_strides), b_rs, b_cs, K, N, j, j + 1,
+                      pp + m * packed_size);
   });
   // One task per thread, as rows (whole micro-kernel heights: 12 is a multiple of every ISA's)
   // or, when that would leave the threads uneven (a short C), as panels.

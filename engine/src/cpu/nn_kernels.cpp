@@ -52,10 +52,7 @@ void softmax_kernel(const Op& op, const Tensors& in, Tensors& out, Tensors& scra
     int64_t rows_per_task = std::max<int64_t>(1, kGrain / std::max<int64_t>(L, 1));
     if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
       if (B == 1 && L * int64_t(sizeof(T)) < kShortSoftmaxBytes) {
-        auto short_rows = [] {
-          if constexpr (std::is_same_v<T, float>) return vector_loops().f32.softmax_short_rows;
-          else return vector_loops().f64.softmax_short_rows;
-        }();
+        auto short_rows = loops_of<T>().softmax_short_rows;
         parallel_range(A, rows_per_task, [&](int64_t r0, int64_t r1) {
           short_rows(px + r0 * L, py + r0 * L, r1 - r0, L, log);
         });

@@ -32,10 +32,7 @@ struct StepLoops {
   decltype(VectorLoopsFor<T>::gru_gate_grads) gru_gate_grads;
   decltype(VectorLoopsFor<T>::small_gemm) small_gemm;
   StepLoops() {
-    const VectorLoopsFor<T>& v = [] {
-      if constexpr (std::is_same_v<T, float>) return vector_loops().f32;
-      else return vector_loops().f64;
-    }();
+    const VectorLoopsFor<T>& v = loops_of<T>();
     sigmoid = v.unary[int(UnaryKind::sigmoid)];
     tanh = v.unary[int(UnaryKind::tanh)];
     relu = v.unary[int(UnaryKind::relu)];

@@ -2,6 +2,7 @@
 // Contiguous inner loops compiled once per instruction set (baseline, AVX2, AVX-512); the
 // best one the running CPU supports is picked on first use.
 #include <cstdint>
+#include <type_traits>
 
 #include "kl/optim.h"
 #include "kl/primitives.h"
@@ -67,5 +68,12 @@ struct VectorLoops {
 };
 
 const VectorLoops& vector_loops();
+
+// The chosen loops of one float type (float or double).
+template <class T>
+const VectorLoopsFor<T>& loops_of() {
+  if constexpr (std::is_same_v<T, float>) return vector_loops().f32;
+  else return vector_loops().f64;
+}
 
 }  // namespace kl::cpu
